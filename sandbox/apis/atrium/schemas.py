@@ -1,0 +1,1 @@
+"""MX Atrium wire format (request and response schemas)."""

@@ -1,0 +1,1 @@
+"""Eagle Eye AIR wire format (request and response schemas)."""

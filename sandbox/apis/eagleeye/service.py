@@ -1,0 +1,1 @@
+"""Eagle Eye AIR business rules: functions over a store handle and `now`; no Flask here."""

@@ -1,0 +1,4 @@
+"""MyRewards HTTP layer: auth, parse, call the service, render."""
+from flask import Blueprint
+
+bp = Blueprint("myrewards", __name__)

@@ -1,0 +1,1 @@
+"""MyRewards wire format (request and response schemas)."""

@@ -1,0 +1,1 @@
+"""MyRewards business rules: functions over a store handle and `now`; no Flask here."""

@@ -1,0 +1,9 @@
+"""MyRewards tables and queries."""
+from sqlite_utils import Migrations
+
+migrations = Migrations("myrewards")
+
+
+@migrations(name="0001_initial")
+def _initial(db):
+    pass

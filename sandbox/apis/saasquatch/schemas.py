@@ -1,0 +1,1 @@
+"""SaaSquatch wire format (request and response schemas)."""

@@ -1,0 +1,9 @@
+"""SaaSquatch tables and queries."""
+from sqlite_utils import Migrations
+
+migrations = Migrations("saasquatch")
+
+
+@migrations(name="0001_initial")
+def _initial(db):
+    pass

@@ -1,0 +1,145 @@
+"""The ``rewards-sandbox`` command: serve, load, replay."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+
+import click
+
+API_NAMES = ["atrium", "myrewards", "saasquatch", "eagleeye"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rewards-sandbox")
+def main():
+    """A local sandbox of the MX Atrium, MyRewards, SaaSquatch and Eagle Eye AIR rewards APIs."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="SANDBOX_HOST")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), envvar="SANDBOX_PORT")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), envvar="SANDBOX_WORKERS")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="SANDBOX_DB",
+              help="Database file that persists across restarts (default: a temporary one).")
+@click.option("--scenario", envvar="SANDBOX_SCENARIO",
+              help="Scenario file, or the name of a built-in one (default: the built-in default world).")
+@click.option("--root-api", type=click.Choice(API_NAMES), envvar="SANDBOX_ROOT_API",
+              help="Also serve this API at / for clients that cannot take a path prefix.")
+@click.option("--quiet/--log-requests", default=False, envvar="SANDBOX_QUIET",
+              help="Log one line per request on stdout (default) or stay quiet.")
+def serve(host, port, workers, db_path, scenario, root_api, quiet):
+    """Serve the sandbox under gunicorn with several worker processes."""
+    from sandbox import create_app
+    from sandbox.apis import API_PACKAGES
+    from sandbox.core.settings import settings_from_env
+    from sandbox.server import SandboxServer
+
+    temp_dir = None
+    if not db_path:
+        temp_dir = tempfile.mkdtemp(prefix="rewards-sandbox-")
+        db_path = os.path.join(temp_dir, "sandbox.sqlite")
+    try:
+        db_path = os.path.abspath(db_path)
+        banner = prepare_world(db_path, scenario, API_PACKAGES)
+        settings = settings_from_env(db_path, root_api=root_api, log_requests=not quiet)
+        app = create_app(settings)
+        click.echo(render_banner(host, port, root_api, banner))
+        sys.stdout.flush()
+        SandboxServer(app, host=host, port=port, workers=workers, quiet=True).run()
+    finally:
+        if temp_dir:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def prepare_world(db_path: str, scenario: str | None, apis) -> dict:
+    """Create or open the database and load the startup world when needed."""
+    from sandbox.core import journal
+    from sandbox.core.db import is_sandbox_database
+    from sandbox.core.migrate import prepare_database
+    from sandbox.core.namespaces import journal_path_for
+    from sandbox.core.scenario_files import ScenarioProblem, find_scenario, read_file
+    from sandbox.core.scenarios import get_meta, load_world
+
+    existing = is_sandbox_database(db_path)
+    if not existing and os.path.exists(db_path) and os.path.getsize(db_path) > 0:
+        raise click.ClickException(f"{db_path} exists but is not a rewards-sandbox database; "
+                                   "choose another --db path")
+    os.makedirs(os.path.dirname(db_path) or ".", exist_ok=True)
+    db = prepare_database(db_path, apis)
+    try:
+        if not existing or scenario:
+            try:
+                doc, provenance = read_file(find_scenario(scenario or "default"))
+                load_world(db, doc, provenance, str(find_scenario(scenario or "default")), apis, startup=True)
+            except ScenarioProblem as exc:
+                raise click.ClickException("invalid scenario:\n" + exc.render()) from None
+            journal.clear(journal.open_journal(journal_path_for(db_path)))
+        return {"scenario": get_meta(db, "scenario_name"), "db": db_path, "reused": existing and not scenario,
+                "credentials": {api.name: api.credentials(db) for api in apis}}
+    finally:
+        db.close()
+
+
+def render_banner(host: str, port: int, root_api: str | None, banner: dict) -> str:
+    base = f"http://{host}:{port}"
+    lines = [f"rewards-sandbox serving world '{banner['scenario']}' "
+             f"({'reused' if banner['reused'] else 'loaded'}; db {banner['db']})", ""]
+    for name, creds in banner["credentials"].items():
+        lines.append(f"  {name:<11} {base}/{name}")
+        for cred in creds:
+            lines.append("      " + ", ".join(f"{k}={v}" for k, v in cred.items()))
+    if root_api:
+        lines.append(f"  {root_api} is also served at {base}/")
+    lines.append(f"  control     {base}/_sandbox  (health, scenario, reset, clock, requests, faults)")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--target", required=True, envvar="SANDBOX_TARGET", help="Base URL of a running sandbox.")
+@click.option("--namespace", envvar="SANDBOX_NAMESPACE", help="Load into this namespace.")
+@click.option("--token", envvar="SANDBOX_ADMIN_TOKEN", help="Control API token, if the server needs one.")
+def load(file, target, namespace, token):
+    """Load a scenario file into a running sandbox."""
+    from sandbox.core.scenario_files import ScenarioProblem, read_file
+
+    try:
+        doc, _ = read_file(file)
+    except ScenarioProblem as exc:
+        raise click.ClickException("invalid scenario:\n" + exc.render()) from None
+    status, body = control_request(target, "POST", "/_sandbox/scenario", doc, namespace=namespace, token=token)
+    if status != 200:
+        problems = "\n".join(f"  {p.get('path') or ''}: {p['message']}" for p in body.get("problems", []))
+        raise click.ClickException(f"{status}: {body.get('error', body)}\n{problems}".rstrip())
+    click.echo(f"loaded '{body['name']}' into {target}")
+
+
+def control_request(target: str, method: str, path: str, payload=None, *, namespace=None, token=None):
+    """One JSON call to a running sandbox's control API: (status, parsed body)."""
+    data = None if payload is None else json.dumps(payload).encode()
+    req = urllib.request.Request(target.rstrip("/") + path, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if namespace:
+        req.add_header("X-Sandbox-Namespace", namespace)
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            status, raw = resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        status, raw = exc.code, exc.read()
+    except urllib.error.URLError as exc:
+        raise click.ClickException(f"cannot reach {target}: {exc.reason}") from None
+    try:
+        return status, json.loads(raw or b"{}")
+    except ValueError:
+        return status, {"error": raw.decode("utf-8", "replace")}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The sandbox's own control API, mounted at ``/_sandbox``."""

@@ -1,0 +1,85 @@
+"""Request bodies of the control API."""
+from __future__ import annotations
+
+import re
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+
+from sandbox.core.scenarios import InstantField
+from sandbox.core.timeutil import parse_duration
+
+
+class ClockSetSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    frozen_at = InstantField(allow_none=False)
+    real = fields.Boolean()
+
+    @validates_schema
+    def one_of(self, data, **kwargs):
+        if ("frozen_at" in data) == bool(data.get("real")):
+            raise ValidationError('Give either {"frozen_at": ISO-8601} or {"real": true}.')
+
+
+class ClockAdvanceSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    seconds = fields.Float(validate=validate.Range(min=0, max=10 * 365 * 86400))
+    by = fields.String()
+
+    @validates("by")
+    def valid_duration(self, value, **kwargs):
+        try:
+            parse_duration(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    @validates_schema
+    def one_of(self, data, **kwargs):
+        if ("seconds" in data) == ("by" in data):
+            raise ValidationError('Give either {"seconds": N} or {"by": "3h"} (s, m, h, d).')
+
+
+class FaultSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    api = fields.String(allow_none=True)
+    name = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    method = fields.String(allow_none=True, validate=validate.OneOf(
+        ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]))
+    path = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    status = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=100, max=599))
+    body = fields.Raw(allow_none=True)
+    delay_ms = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0, max=60_000))
+    times = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=1_000_000))
+
+    @validates("path")
+    def valid_regex(self, value, **kwargs):
+        if value is None:
+            return
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValidationError(f"not a valid regular expression: {exc}") from None
+
+    @validates_schema
+    def does_something(self, data, **kwargs):
+        if data.get("name"):
+            if not data.get("api"):
+                raise ValidationError("a named fault needs the api it belongs to", "api")
+        elif not data.get("status") and not data.get("delay_ms"):
+            raise ValidationError("a fault needs a status, a delay_ms, or a name")
+
+
+class RequestFilterSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    api = fields.String()
+    method = fields.String()
+    path = fields.String()
+    status = fields.Integer(validate=validate.Range(min=100, max=599))
+    limit = fields.Integer(validate=validate.Range(min=1, max=100_000))

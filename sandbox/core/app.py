@@ -1,0 +1,160 @@
+"""The app factory: the control API, the four emulated APIs, and the request pipeline
+every API request goes through (namespace, injected faults, journal, error shape)."""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from datetime import datetime, timezone
+
+from flask import Flask, Response, g, json, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from . import faults, journal
+from .context import journal_db, namespace, state_db
+from .errors import ApiError
+from .namespaces import NamespaceNameError
+from .runtime import SandboxRuntime
+
+log = logging.getLogger("sandbox")
+QUIET_PATHS = ("/_sandbox/health",)
+
+
+class NamespaceMiddleware:
+    """Serves ``/_ns/<name>/...`` as ``/...`` in namespace ``name``, and remembers the
+    path exactly as it arrived (some vendors sign it)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        environ["sandbox.raw_path"] = environ.get("SCRIPT_NAME", "") + path
+        if path.startswith("/_ns/"):
+            name, _, rest = path[len("/_ns/"):].partition("/")
+            environ["sandbox.namespace"] = name
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/_ns/" + name
+            environ["PATH_INFO"] = "/" + rest
+        return self.app(environ, start_response)
+
+
+def create_app(settings, apis=None) -> Flask:
+    if apis is None:
+        from sandbox.apis import API_PACKAGES as apis
+    from sandbox.control.routes import bp as control_bp
+
+    app = Flask("sandbox")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.sort_keys = False
+    runtime = app.extensions["sandbox"] = SandboxRuntime(settings, apis)
+
+    app.register_blueprint(control_bp, url_prefix="/_sandbox")
+    for api in runtime.apis:
+        app.register_blueprint(api.blueprint, url_prefix=api.prefix)
+        for i, extra in enumerate(api.extra_prefixes):
+            app.register_blueprint(api.blueprint, url_prefix=api.prefix + extra, name=f"{api.name}_alt{i}")
+    if runtime.root_api is not None:
+        api = runtime.root_api
+        app.register_blueprint(api.blueprint, url_prefix="", name=f"{api.name}_root")
+        for i, extra in enumerate(api.extra_prefixes):
+            app.register_blueprint(api.blueprint, url_prefix=extra, name=f"{api.name}_root_alt{i}")
+
+    app.before_request(_before_request)
+    app.after_request(_after_request)
+    app.register_error_handler(Exception, _handle_error)
+    app.wsgi_app = NamespaceMiddleware(app.wsgi_app)
+    return app
+
+
+def _owner():
+    if "sandbox_owner" not in g:
+        g.sandbox_owner = _runtime().api_for_path(request.path)
+    return g.sandbox_owner
+
+
+def _runtime() -> SandboxRuntime:
+    from flask import current_app
+    return current_app.extensions["sandbox"]
+
+
+def _before_request():
+    g.sandbox_started = time.perf_counter()
+    owner = _owner()
+    try:
+        namespace()
+    except NamespaceNameError as exc:
+        raise ApiError(str(exc), status=400) from None
+    if owner is None or owner == "control":
+        return None
+    fault = faults.take_matching(state_db(), owner.name, request.method, request.path)
+    if fault is None:
+        return None
+    if fault["delay_ms"]:
+        time.sleep(fault["delay_ms"] / 1000)
+    if not fault["status"]:
+        return None
+    if fault["body"] is not None:
+        return Response(json.dumps(fault["body"]), status=fault["status"], mimetype="application/json")
+    return owner.render_error(ApiError("Injected fault", status=fault["status"]))
+
+
+def _after_request(response: Response) -> Response:
+    owner = _owner()
+    duration_ms = (time.perf_counter() - g.get("sandbox_started", time.perf_counter())) * 1000
+    if owner != "control":
+        try:
+            _record(owner, response, duration_ms)
+        except Exception:  # the journal must never break a response
+            log.exception("could not record request in the journal")
+    if _runtime().settings.log_requests and request.path not in QUIET_PATHS:
+        ns = g.get("sandbox_ns", "default")
+        print(f"{request.method} {request.full_path.rstrip('?')} {response.status_code} "
+              f"{duration_ms:.1f}ms ns={ns}", file=sys.stdout, flush=True)
+    return response
+
+
+def _record(owner, response: Response, duration_ms: float) -> None:
+    length = request.content_length or 0
+    if length > _runtime().settings.max_body_bytes:
+        body = f"[body of {length} bytes over the limit, not recorded]"
+    else:
+        body = journal.truncate(request.get_data(cache=True))
+    response_body = None if response.direct_passthrough else journal.truncate(response.get_data())
+    entry = {
+        "api": None if owner is None else owner.name,
+        "method": request.method,
+        "path": request.path,
+        "query": request.query_string.decode("latin-1"),
+        "headers": journal.mask_headers(request.headers.items()),
+        "body": body,
+        "status": response.status_code,
+        "response_body": response_body,
+        "time": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
+        "duration_ms": round(duration_ms, 3),
+    }
+    journal.record(journal_db(), entry, _runtime().settings.journal_limit)
+
+
+def _handle_error(exc: Exception):
+    if isinstance(exc, ApiError):
+        err = exc
+    elif isinstance(exc, HTTPException):
+        err = ApiError(_http_message(exc), status=exc.code or 500)
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            err.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    else:
+        log.error("unexpected error on %s %s", request.method, request.path, exc_info=exc)
+        err = ApiError("Internal server error", status=500)
+    owner = _owner()
+    if owner is None or owner == "control":
+        from sandbox.control.errors import render_error
+        return render_error(err)
+    return owner.render_error(err)
+
+
+def _http_message(exc: HTTPException) -> str:
+    return {
+        404: "Resource not found",
+        405: f"Method {request.method} not allowed",
+        413: "Request body too large",
+    }.get(exc.code, exc.name)

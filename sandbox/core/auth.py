@@ -1,0 +1,54 @@
+"""Auth primitives the APIs build their vendor policies on."""
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+
+from flask import request
+
+
+def secrets_equal(given: str | None, expected: str | None) -> bool:
+    """Constant-time comparison; a missing value never matches."""
+    if given is None or expected is None:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """(username, password) from an ``Authorization: Basic ...`` header, else None."""
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    username, sep, password = decoded.partition(":")
+    return (username, password) if sep else (username, "")
+
+
+def raw_body() -> bytes:
+    """The request body exactly as sent (cached, so JSON parsing can still follow)."""
+    return request.get_data(cache=True)
+
+
+def signing_paths(mount_prefix: str) -> list[str]:
+    """The request path (with ``?query`` when there is one) in each form a client may
+    have signed: as it arrived (namespace and mount prefix included), without a
+    namespace prefix, and without the API's mount prefix."""
+    query = request.environ.get("QUERY_STRING", "")
+    suffix = f"?{query}" if query else ""
+    raw = request.environ.get("sandbox.raw_path", request.path)
+    app_path = request.path
+    candidates = [raw, app_path]
+    if app_path.startswith(mount_prefix + "/"):
+        candidates.append(app_path[len(mount_prefix):])
+    seen, ordered = set(), []
+    for path in candidates:
+        if path not in seen:
+            seen.add(path)
+            ordered.append(path + suffix)
+    return ordered

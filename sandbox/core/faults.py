@@ -1,0 +1,94 @@
+"""Injected faults: the next ``times`` matching calls fail with a status, or slow down.
+
+Faults live in the namespace's state database, so every worker sees them and a
+namespace's faults never touch another's. Taking one is a single atomic UPDATE, so under
+concurrency exactly ``times`` calls are affected. Named faults (``name`` set) are not
+matched by path: an API consumes them where its own logic asks (``take_named``).
+"""
+from __future__ import annotations
+
+import json
+import re
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sandbox_faults (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    api TEXT,
+    name TEXT,
+    method TEXT,
+    path TEXT,
+    status INTEGER,
+    body TEXT,
+    delay_ms INTEGER NOT NULL DEFAULT 0,
+    remaining INTEGER NOT NULL,
+    times INTEGER NOT NULL
+);
+"""
+
+
+def add(db, fault: dict) -> dict:
+    cursor = db.execute(
+        "INSERT INTO sandbox_faults (api, name, method, path, status, body, delay_ms, remaining, times)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [fault.get("api"), fault.get("name"), (fault.get("method") or None) and fault["method"].upper(),
+         fault.get("path"), fault.get("status"),
+         None if fault.get("body") is None else json.dumps(fault["body"]),
+         fault.get("delay_ms") or 0, fault["times"], fault["times"]],
+    )
+    return get(db, cursor.lastrowid)
+
+
+def _row(row) -> dict:
+    keys = ("id", "api", "name", "method", "path", "status", "body", "delay_ms", "remaining", "times")
+    item = dict(zip(keys, row))
+    item["body"] = None if item["body"] is None else json.loads(item["body"])
+    return item
+
+
+def get(db, fault_id: int) -> dict:
+    return _row(db.execute("SELECT * FROM sandbox_faults WHERE id = ?", [fault_id]).fetchone())
+
+
+def all_faults(db) -> list[dict]:
+    return [_row(r) for r in db.execute("SELECT * FROM sandbox_faults ORDER BY id")]
+
+
+def clear(db) -> None:
+    db.execute("DELETE FROM sandbox_faults")
+
+
+def _take(db, fault_id: int) -> bool:
+    cursor = db.execute(
+        "UPDATE sandbox_faults SET remaining = remaining - 1 WHERE id = ? AND remaining > 0", [fault_id])
+    return cursor.rowcount == 1
+
+
+def take_matching(db, api: str | None, method: str, path: str) -> dict | None:
+    """Consume and return the first armed path fault matching this request, if any."""
+    rows = db.execute(
+        "SELECT * FROM sandbox_faults WHERE remaining > 0 AND name IS NULL"
+        " AND (api IS NULL OR api = ?) ORDER BY id", [api]).fetchall()
+    for row in rows:
+        fault = _row(row)
+        if fault["method"] and fault["method"] != method.upper():
+            continue
+        if fault["path"] and not _path_matches(fault["path"], path):
+            continue
+        if _take(db, fault["id"]):
+            return fault
+    return None
+
+
+def _path_matches(pattern: str, path: str) -> bool:
+    try:
+        return re.search(pattern, path) is not None
+    except re.error:
+        return False
+
+
+def take_named(db, api: str, name: str) -> bool:
+    """Consume one use of the named fault ``name`` for ``api``; True if one was armed."""
+    row = db.execute(
+        "SELECT id FROM sandbox_faults WHERE remaining > 0 AND api = ? AND name = ? ORDER BY id LIMIT 1",
+        [api, name]).fetchone()
+    return row is not None and _take(db, row[0])

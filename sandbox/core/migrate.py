@@ -1,0 +1,30 @@
+"""Schema creation, once, before any worker starts (and for each new namespace)."""
+from __future__ import annotations
+
+from sqlite_utils import Migrations
+
+from . import clock, faults, ids
+from .db import connect, enable_wal
+
+core_migrations = Migrations("sandbox_core")
+
+
+@core_migrations(name="0001_initial")
+def _initial(db):
+    db.executescript(
+        "CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, value TEXT);"
+        + clock.SCHEMA + ids.SCHEMA + faults.SCHEMA)
+
+
+def migrate(db, apis) -> None:
+    core_migrations.apply(db)
+    for api in apis:
+        api.migrations.apply(db)
+
+
+def prepare_database(path: str, apis, busy_timeout_s: float = 10.0):
+    """WAL on, migrations applied; returns the open connection (the caller closes it)."""
+    db = connect(path, busy_timeout_s)
+    enable_wal(db)
+    migrate(db, apis)
+    return db

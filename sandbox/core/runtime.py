@@ -1,0 +1,77 @@
+"""Per-app runtime: settings, the API list, and how namespaces map to files."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+
+from . import db as dbmod
+from . import namespaces
+from .journal import open_journal
+from .migrate import prepare_database
+from .scenarios import get_meta, load_world
+
+_journals = threading.local()
+
+
+class SandboxRuntime:
+    def __init__(self, settings, apis):
+        self.settings = settings
+        self.apis = list(apis)
+        self.by_name = {api.name: api for api in self.apis}
+        self.root_api = self.by_name.get(settings.root_api) if settings.root_api else None
+
+    # -- which API a path belongs to ------------------------------------------------
+    def api_for_path(self, path: str):
+        """The ApiPackage serving ``path``, "control" for the control API, or None."""
+        if path == "/_sandbox" or path.startswith("/_sandbox/"):
+            return "control"
+        for api in self.apis:
+            if path == api.prefix or path.startswith(api.prefix + "/"):
+                return api
+        return self.root_api
+
+    # -- namespaces -------------------------------------------------------------------
+    def namespace_db_path(self, name: str) -> str:
+        path = namespaces.ensure_namespace(
+            self.settings.db_path, name, self.create_startup_world, self.settings.namespace_limit)
+        if name != namespaces.DEFAULT:
+            namespaces.touch(path)
+        return path
+
+    def create_startup_world(self, path: str) -> None:
+        """Build a complete database at ``path`` holding the server's startup world."""
+        default = dbmod.shared_connection(self.settings.db_path, self.settings.busy_timeout_s)
+        startup = json.loads(get_meta(default, "startup_scenario") or '{"name": "empty"}')
+        db = prepare_database(path, self.apis, self.settings.busy_timeout_s)
+        try:
+            load_world(db, startup, {}, "startup world", self.apis, startup=True)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
+
+    def drop_namespace(self, name: str) -> bool:
+        path = namespaces.db_path_for(self.settings.db_path, name)
+        dbmod.forget_connection(path)
+        self.forget_journal(namespaces.journal_path_for(path))
+        return namespaces.drop_namespace(self.settings.db_path, name)
+
+    # -- the journal ------------------------------------------------------------------
+    def journal_connection(self, path: str):
+        cache = getattr(_journals, "cache", None)
+        if cache is None or getattr(_journals, "pid", None) != os.getpid():
+            cache = _journals.cache = {}
+            _journals.pid = os.getpid()
+        db = cache.get(path)
+        if db is not None and not os.path.exists(path):
+            db.close()
+            db = None
+        if db is None:
+            db = cache[path] = open_journal(path, self.settings.busy_timeout_s)
+        return db
+
+    def forget_journal(self, path: str) -> None:
+        cache = getattr(_journals, "cache", None) or {}
+        db = cache.pop(path, None)
+        if db is not None:
+            db.close()

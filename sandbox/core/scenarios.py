@@ -1,0 +1,140 @@
+"""Validating and loading worlds.
+
+A world is validated in full (every API section through that API's marshmallow schema)
+before anything is written, then loaded in one write transaction that replaces all
+state: the four APIs' tables, the clock, the id sequences and the faults. A reader on
+another worker sees either the old world or the new one, never half of either.
+"""
+from __future__ import annotations
+
+import json
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+from .apis import SeedContext
+from .clock import read_clock
+from .db import write_transaction
+from .scenario_files import ScenarioProblem, dumps, origin
+from .timeutil import parse_instant, to_db, to_iso
+
+CORE_STATE_TABLES = ("sandbox_sequences", "sandbox_faults")
+
+
+class InstantField(fields.Field):
+    """An ISO-8601 instant (or epoch milliseconds) as an aware UTC datetime."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_instant(value)
+        except (ValueError, TypeError, OverflowError):
+            raise ValidationError("Expected an ISO-8601 instant such as 2026-01-15T09:00:00Z.") from None
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return to_iso(value)
+
+
+def scenario_schema(apis) -> Schema:
+    spec = {
+        "name": fields.String(required=True, validate=validate.Length(min=1, max=200)),
+        "description": fields.String(allow_none=True),
+        "include": fields.List(fields.String()),
+        "clock": InstantField(allow_none=True),
+        "steps": fields.List(fields.Raw()),
+    }
+    for api in apis:
+        spec[api.name] = fields.Nested(api.section_schema, allow_none=True)
+    schema_cls = Schema.from_dict(spec, name="ScenarioSchema")
+    schema_cls.Meta.unknown = RAISE
+    return schema_cls()
+
+
+def flatten_errors(messages, prefix: str = "") -> list[tuple[str, str]]:
+    """marshmallow's nested error dict as (``a.b[0].c``, message) pairs."""
+    found = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key == "_schema":
+                path = prefix
+            elif isinstance(key, int):
+                path = f"{prefix}[{key}]"
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            found.extend(flatten_errors(value, path))
+    elif isinstance(messages, list):
+        for item in messages:
+            found.extend(flatten_errors(item, prefix))
+    else:
+        text = str(messages)
+        if text == "Unknown field.":
+            text = "unknown field (check the spelling against scenarios/README.md)"
+        found.append((prefix, text))
+    return found
+
+
+def validate_world(doc: dict, provenance: dict, source: str, apis) -> dict:
+    """The validated world, or ScenarioProblem listing every problem found."""
+    try:
+        return scenario_schema(apis).load(doc)
+    except ValidationError as err:
+        problems = [
+            {"file": origin(provenance, path, source), "path": path, "message": message}
+            for path, message in flatten_errors(err.messages)
+        ]
+        raise ScenarioProblem(problems) from None
+
+
+def set_meta(db, key: str, value: str | None) -> None:
+    db.execute("INSERT INTO sandbox_meta (key, value) VALUES (?, ?) "
+               "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+
+
+def get_meta(db, key: str) -> str | None:
+    row = db.execute("SELECT value FROM sandbox_meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def api_tables(db, apis) -> list[str]:
+    names = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid DESC")]
+    return [n for n in names if any(n.startswith(api.table_prefix) for api in apis)]
+
+
+def load_world(db, doc: dict, provenance: dict, source: str, apis, *, startup: bool = False) -> dict:
+    """Validate ``doc`` and make it the whole state of ``db``. Returns a summary."""
+    data = validate_world(doc, provenance, source, apis)
+    try:
+        with write_transaction(db):
+            db.execute("PRAGMA defer_foreign_keys = ON")
+            for table in api_tables(db, apis) + list(CORE_STATE_TABLES):
+                db.execute(f"DELETE FROM [{table}]")
+            set_meta(db, "scenario_name", data["name"])
+            set_meta(db, "scenario", dumps(doc))
+            if startup or get_meta(db, "startup_scenario") is None:
+                set_meta(db, "startup_scenario", dumps(doc))
+            frozen = data.get("clock")
+            db.execute("UPDATE sandbox_clock SET frozen_at = ?, offset_us = 0 WHERE id = 1", [to_db(frozen)])
+            ctx = SeedContext(db=db, now=read_clock(db).now(), scenario_name=data["name"])
+            for api in apis:
+                section = data.get(api.name)
+                if section is None:
+                    section = api.section_schema().load({})
+                api.seed(ctx, section)
+    except ScenarioProblem as exc:
+        # A seeder found a cross-reference problem (an unknown id, a duplicate): same report.
+        for p in exc.problems:
+            if not p.get("file"):
+                p["file"] = origin(provenance, p.get("path", ""), source)
+        raise
+    return summary(db, apis)
+
+
+def summary(db, apis) -> dict:
+    counts = {}
+    for api in apis:
+        counts[api.name] = {
+            table[len(api.table_prefix):]: db.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0]
+            for table in sorted(api_tables(db, [api]))
+        }
+    doc = json.loads(get_meta(db, "scenario") or "{}")
+    return {"name": get_meta(db, "scenario_name"), "description": doc.get("description"),
+            "clock": read_clock(db).describe(), "counts": counts}

@@ -1,0 +1,73 @@
+"""Instants on the wire and in the database: always timezone-aware UTC."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+UTC = timezone.utc
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_iso(dt: datetime | None) -> str | None:
+    """``2026-01-15T09:00:00Z`` (microseconds only when present)."""
+    if dt is None:
+        return None
+    dt = dt.astimezone(UTC)
+    text = dt.strftime("%Y-%m-%dT%H:%M:%S")
+    if dt.microsecond:
+        text += f".{dt.microsecond:06d}"
+    return text + "Z"
+
+
+def to_db(dt: datetime | None) -> str | None:
+    """Fixed-width text that sorts in time order; the storage format for instants."""
+    if dt is None:
+        return None
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_instant(value) -> datetime:
+    """An ISO-8601 string (``Z`` or offset; a bare date is midnight UTC), a datetime,
+    or epoch milliseconds. Raises ValueError for anything else."""
+    if isinstance(value, bool):
+        raise ValueError("not an instant")
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value / 1000, UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        dt = datetime.fromisoformat(text)
+        return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    raise ValueError("not an instant")
+
+
+def from_db(text: str | None) -> datetime | None:
+    return None if text is None else parse_instant(text)
+
+
+def to_epoch_ms(dt: datetime | None) -> int | None:
+    return None if dt is None else int(dt.timestamp() * 1000)
+
+
+def parse_duration(text: str) -> timedelta:
+    """``3h``, ``10m``, ``2d``, ``90s``, ``1h30m``. Raises ValueError otherwise."""
+    text = str(text).strip().lower()
+    pos, seconds = 0, 0.0
+    for match in _DURATION.finditer(text):
+        if match.start() != pos:
+            break
+        seconds += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        pos = match.end()
+    if not text or pos != len(text):
+        raise ValueError(f"not a duration: {text!r} (use e.g. 90s, 10m, 3h, 2d)")
+    return timedelta(seconds=seconds)

@@ -1,0 +1,52 @@
+"""Shared fixtures; the helpers behind them are in tests/support.py.
+
+- ``make_app(world)``: a Flask app whose database holds ``world`` (a dict, a YAML string,
+  or the name of a built-in scenario). Use ``app.test_client()``.
+- ``live_server(world, workers=2)``: the real ``rewards-sandbox serve`` command on a free
+  loopback port with a temporary ``--db``; returns a LiveServer with ``.url`` and ``.stop()``.
+  Stopped at the end of the test.
+"""
+from __future__ import annotations
+
+import pytest
+
+from sandbox import create_app
+from sandbox.apis import API_PACKAGES
+from sandbox.core.migrate import prepare_database
+from sandbox.core.scenarios import load_world
+from sandbox.core.settings import Settings
+from tests.support import start_server, world_document
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    counter = {"n": 0}
+
+    def build(world="default", apis=None, **settings):
+        counter["n"] += 1
+        db_path = str(tmp_path / f"sandbox-{counter['n']}.sqlite")
+        apis = API_PACKAGES if apis is None else apis
+        db = prepare_database(db_path, apis)
+        doc, prov, source = world_document(world)
+        load_world(db, doc, prov, source, apis, startup=True)
+        db.close()
+        app = create_app(Settings(db_path=db_path, **settings), apis=apis)
+        app.config["TESTING"] = True
+        return app
+
+    return build
+
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    servers = []
+
+    def start(world="default", workers=2, **kwargs):
+        server = start_server(tmp_path, world, workers, **kwargs)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
