@@ -37,6 +37,8 @@ def scenario_schema(apis) -> Schema:
     spec = {
         "name": fields.String(required=True, validate=validate.Length(min=1, max=200)),
         "description": fields.String(allow_none=True),
+        # which vendor document (or spec decision) the scenario demonstrates
+        "source": fields.String(allow_none=True),
         "include": fields.List(fields.String()),
         "clock": InstantField(allow_none=True),
         "steps": fields.List(fields.Raw()),
