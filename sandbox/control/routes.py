@@ -1,6 +1,8 @@
 """``/_sandbox``: health, scenarios, reset, clock, journal, faults, state, namespaces."""
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, ValidationError
 
@@ -51,7 +53,7 @@ def health():
     if name is None:
         return jsonify({"status": "loading", "scenario": None, "version": sandbox.__version__}), 503
     return jsonify({"status": "ok", "scenario": name, "version": sandbox.__version__,
-                    "namespace": namespace()})
+                    "namespace": namespace(), "worker_pid": os.getpid()})
 
 
 @bp.get("/scenario")

@@ -172,9 +172,7 @@ def _merge(target: dict, incoming: dict, prefix: str, provenance: dict, source: 
                 provenance[f"{path}[{start + j}]"] = source
         else:
             target[key] = value
-            if isinstance(value, list):
-                for j in range(len(value)):
-                    provenance[f"{path}[{j}]"] = source
+            provenance[path] = source
 
 
 def origin(provenance: dict, path: str, default: str) -> str:
