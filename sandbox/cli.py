@@ -119,6 +119,35 @@ def load(file, target, namespace, token):
     click.echo(f"loaded '{body['name']}' into {target}")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--target", envvar="SANDBOX_TARGET",
+              help="Base URL of a running sandbox (default: a fresh in-process sandbox per file).")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Write JUnit XML here.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first failing step.")
+@click.option("--namespace", envvar="SANDBOX_NAMESPACE", help="With --target: replay in this namespace.")
+@click.option("--token", envvar="SANDBOX_ADMIN_TOKEN", help="Control API token, if the server needs one.")
+def replay(paths, target, junit_path, fail_fast, namespace, token):
+    """Replay the steps of scenario files (files or folders) and check every response."""
+    from sandbox.replay import report
+    from sandbox.replay.runner import run_file, scenario_files
+    from sandbox.replay.transport import Http, InProcess
+
+    make_transport = (lambda: Http(target, namespace, token)) if target else InProcess
+    results = []
+    for path in scenario_files(paths):
+        result = run_file(path, make_transport, fail_fast)
+        results.append(result)
+        click.echo("\n".join(report.lines_for(result)))
+        if fail_fast and result.failed:
+            break
+    passed, failed, line = report.summary(results)
+    if junit_path:
+        report.junit(results, junit_path)
+    click.echo(line)
+    sys.exit(1 if failed or not results else 0)
+
+
 def control_request(target: str, method: str, path: str, payload=None, *, namespace=None, token=None):
     """One JSON call to a running sandbox's control API: (status, parsed body)."""
     data = None if payload is None else json.dumps(payload).encode()

@@ -1,0 +1,1 @@
+"""Replaying the ``steps:`` of scenario files, in-process or against a running server."""
