@@ -1,4 +1,99 @@
-"""SaaSquatch HTTP layer: auth, parse, call the service, render."""
-from flask import Blueprint
+"""SaaSquatch HTTP layer: auth, parse, call the service, render.
+
+Vendor paths are served unchanged below the mount prefix: ``/api/v1/{tenant_alias}/...``.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, g, jsonify, request
+from marshmallow import Schema, ValidationError
+
+from sandbox.core.clock import request_now
+from sandbox.core.context import state_db
+
+from . import auth, errors, service
+from .schemas import (account_query_schema, bulk_redeem_schema, describe_problems,
+                      new_reward_schema, redeem_schema, reward_json)
 
 bp = Blueprint("saasquatch", __name__)
+BASE = "/api/v1/<tenant_alias>"
+
+
+@bp.before_request
+def authenticate():
+    alias = (request.view_args or {}).get("tenant_alias")
+    if alias is not None:
+        g.saasquatch_tenant = auth.authenticate(state_db(), alias, request.headers.get("Authorization"))
+
+
+def _load(schema: Schema, data) -> dict:
+    try:
+        return schema.load(data)
+    except ValidationError as err:
+        raise errors.bad_request(describe_problems(err.messages)) from None
+
+
+def _query(schema: Schema) -> dict:
+    return _load(schema, request.args.to_dict(flat=True))
+
+
+def _body(schema: Schema) -> dict:
+    """The JSON object in the body, validated. SaaSquatch takes JSON only (RS046)."""
+    if request.mimetype != "application/json":
+        raise errors.wrong_content_type()
+    try:
+        data = json.loads(request.get_data(cache=True) or b"")
+    except (ValueError, RecursionError):
+        raise errors.bad_request("The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise errors.bad_request("The request body must be a JSON object.")
+    return _load(schema, data)
+
+
+def _call(fn, *args):
+    return fn(state_db(), g.saasquatch_tenant, request_now(), *args)
+
+
+@bp.get(f"{BASE}/reward/balance")
+def reward_balances(tenant_alias):
+    query = _query(account_query_schema)
+    return jsonify(_call(service.reward_balances, query["accountId"], query["userId"],
+                         query["rewardTypeFilter"]))
+
+
+@bp.post(f"{BASE}/credit/bulkredeem")
+def bulk_redeem(tenant_alias):
+    body = _body(bulk_redeem_schema)
+    return jsonify(_call(service.bulk_redeem, body["accountId"], body["unit"], body["amount"]))
+
+
+@bp.get(f"{BASE}/reward")
+def list_rewards(tenant_alias):
+    query = _query(account_query_schema)
+    rewards = _call(service.list_rewards, query["accountId"], query["userId"],
+                    query["rewardTypeFilter"])
+    return jsonify([reward_json(r) for r in rewards])
+
+
+@bp.get(f"{BASE}/reward/<reward_id>")
+def get_reward(tenant_alias, reward_id):
+    return jsonify(reward_json(_call(service.get_reward, reward_id)))
+
+
+@bp.post(f"{BASE}/credit/<reward_id>/redeem")
+def redeem_reward(tenant_alias, reward_id):
+    body = _body(redeem_schema)
+    return jsonify(_call(service.redeem_reward, reward_id, body["unit"], body["amount"]))
+
+
+@bp.post(f"{BASE}/reward/<reward_id>/cancel")
+def cancel_reward(tenant_alias, reward_id):
+    return jsonify(reward_json(_call(service.cancel_reward, reward_id)))
+
+
+@bp.post(f"{BASE}/rewards/account/<account_id>/user/<user_id>")
+def create_reward(tenant_alias, account_id, user_id):
+    body = _body(new_reward_schema)
+    reward = _call(service.create_reward, account_id, user_id, body)
+    return jsonify(reward_json(reward)), 201

@@ -1,1 +1,211 @@
-"""SaaSquatch wire format (request and response schemas)."""
+"""SaaSquatch wire format: request schemas, the Reward object, epoch-millisecond dates.
+
+Request schemas ignore fields they do not know (the real API may accept more than the
+sandbox models); every field they do know is checked strictly: integers must be JSON
+integers (not strings, floats or booleans), strings must be strings.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from marshmallow import (EXCLUDE, Schema, ValidationError, fields, pre_load, validate,
+                         validates_schema)
+
+from sandbox.core.scenarios import flatten_errors
+from sandbox.core.timeutil import UTC, from_db
+
+REWARD_TYPES = ("CREDIT", "PCT_DISCOUNT", "FUELTANK")
+REWARD_SOURCES = ("FRIEND_SIGNUP", "REFERRED", "MANUAL")
+FUELTANK_TYPES = ("PCT_DISCOUNT", "CREDIT")
+# Credit amounts stay within what JavaScript clients read exactly (2**53 - 1).
+MAX_CREDIT = 2 ** 53 - 1
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MAX_EPOCH_MS = 253402300799999  # 9999-12-31T23:59:59.999Z
+
+
+class JsonInteger(fields.Integer):
+    """A JSON integer: no strings, no floats (even 200.0), no booleans."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class JsonBoolean(fields.Boolean):
+    """A JSON boolean only (marshmallow would also take "yes", 1, ...)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class EpochMillis(fields.Field):
+    """A timestamp in epoch milliseconds (the vendor's date format) as an aware datetime."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_EPOCH_MS:
+            raise ValidationError("Expected a timestamp in epoch milliseconds.")
+        return from_epoch_ms(value)
+
+
+def from_epoch_ms(ms: int) -> datetime:
+    return _EPOCH + timedelta(milliseconds=ms)
+
+
+def epoch_ms(db_text: str | None) -> int | None:
+    """A stored instant as exact epoch milliseconds (no float rounding)."""
+    if db_text is None:
+        return None
+    return (from_db(db_text) - _EPOCH) // timedelta(milliseconds=1)
+
+
+def _text(**kwargs):
+    return fields.String(validate=validate.Length(min=1, max=1000), **kwargs)
+
+
+def _credit(**kwargs):
+    return JsonInteger(validate=validate.Range(min=1, max=MAX_CREDIT), **kwargs)
+
+
+def reward_type_problems(data: dict) -> dict:
+    """Which fields a reward of ``data["type"]`` lacks or must not have (None = absent)."""
+    kind = data.get("type")
+    given = {k for k, v in data.items() if v is not None}
+    required, allowed = {
+        "CREDIT": ({"unit", "assignedCredit"}, {"currency", "redeemedCredit", "redemptions"}),
+        "PCT_DISCOUNT": ({"discountPercent"}, {"unit"}),
+        "FUELTANK": ({"fuelTankCode"}, {"unit", "amount", "fueltankType"}),
+    }.get(kind, (set(), None))
+    if allowed is None:
+        return {}
+    type_specific = {"unit", "assignedCredit", "currency", "redeemedCredit", "redemptions",
+                     "discountPercent", "fuelTankCode", "amount", "fueltankType"}
+    problems = {f: [f"Required for {kind} rewards."] for f in sorted(required - given)}
+    for name in sorted((given & type_specific) - required - allowed):
+        problems[name] = [f"Works only with other reward types, not {kind}."]
+    if kind == "PCT_DISCOUNT" and data.get("unit") not in (None, "%"):
+        problems["unit"] = ['PCT_DISCOUNT rewards have unit "%".']
+    return problems
+
+
+class RewardFieldsSchema(Schema):
+    """The fields a reward is created from, shared by the API and scenario files."""
+
+    type = fields.String(required=True, validate=validate.OneOf(REWARD_TYPES))
+    cancellable = JsonBoolean(load_default=True)
+    unit = _text(allow_none=True)
+    name = _text(allow_none=True)
+    currency = _text(allow_none=True)
+    assignedCredit = _credit(allow_none=True)
+    discountPercent = JsonInteger(allow_none=True, validate=validate.Range(min=1, max=100))
+    amount = JsonInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_CREDIT))
+    fuelTankCode = _text(allow_none=True)
+    fueltankType = fields.String(allow_none=True, validate=validate.OneOf(FUELTANK_TYPES))
+
+    @validates_schema(skip_on_field_errors=True)
+    def _fields_match_type(self, data, **kwargs):
+        problems = reward_type_problems(data)
+        if problems:
+            raise ValidationError(problems)
+
+
+class NewRewardSchema(RewardFieldsSchema):
+    """Body of POST /rewards/account/{accountId}/user/{userId} (the vendor's NewReward)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    dateExpires = EpochMillis(allow_none=True)
+    dateScheduledFor = EpochMillis(allow_none=True)
+
+    # NewReward spells it fuelTankType, the Reward object fueltankType: accept both.
+
+    @pre_load
+    def _one_spelling(self, data, **kwargs):
+        if isinstance(data, dict) and "fuelTankType" in data:
+            data = dict(data)
+            spelled = data.pop("fuelTankType")
+            if data.get("fueltankType") is None:
+                data["fueltankType"] = spelled
+        return data
+
+
+class AccountQuerySchema(Schema):
+    """Query of GET /reward/balance and GET /reward."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    accountId = _text(required=True)
+    userId = _text(load_default=None)
+    rewardTypeFilter = fields.String(load_default=None, validate=validate.OneOf(REWARD_TYPES))
+
+
+class BulkRedeemSchema(Schema):
+    """Body of POST /credit/bulkredeem (the vendor's RewardBalanceDebitRequest)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    accountId = _text(required=True)
+    unit = _text(required=True)
+    amount = _credit(required=True)
+
+
+class RedeemSchema(Schema):
+    """Body of POST /credit/{id}/redeem (the vendor's RewardDebitRequest)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    unit = _text(required=True)
+    amount = _credit(required=True)
+
+
+new_reward_schema = NewRewardSchema()
+account_query_schema = AccountQuerySchema()
+bulk_redeem_schema = BulkRedeemSchema()
+redeem_schema = RedeemSchema()
+
+
+def describe_problems(messages) -> str:
+    """marshmallow's error dict as one readable line: ``amount: Not a valid integer.``"""
+    parts = [f"{path}: {message}" if path else message
+             for path, message in flatten_errors(messages)]
+    return "; ".join(parts) or "Invalid request."
+
+
+def reward_json(reward: dict) -> dict:
+    """A stored reward (with its ``redemptions``) as the vendor's Reward object: epoch-ms
+    dates, and explicit nulls for the fields of other reward types."""
+    is_credit = reward["type"] == "CREDIT"
+    is_fueltank = reward["type"] == "FUELTANK"
+    redemptions = [{"id": r["id"], "dateRedeemed": epoch_ms(r["date_redeemed"]),
+                    "quantityRedeemed": r["quantity_redeemed"]} for r in reward["redemptions"]]
+    return {
+        "id": reward["id"],
+        "type": reward["type"],
+        "dateGiven": epoch_ms(reward["date_given"]),
+        "dateExpires": epoch_ms(reward["date_expires"]),
+        "dateCancelled": epoch_ms(reward["date_cancelled"]),
+        "dateScheduledFor": epoch_ms(reward["date_scheduled_for"]),
+        "accountId": reward["account_id"],
+        "userId": reward["user_id"],
+        "cancellable": bool(reward["cancellable"]),
+        "rewardSource": reward["reward_source"],
+        "unit": reward["unit"],
+        "name": reward["name"],
+        "discountPercent": reward["discount_percent"],
+        "assignedCredit": reward["assigned_credit"] if is_credit else None,
+        "redeemedCredit": sum(r["quantityRedeemed"] for r in redemptions) if is_credit else None,
+        "redemptions": redemptions if is_credit else None,
+        "currency": reward["currency"] if is_credit else None,
+        "amount": reward["amount"] if is_fueltank else None,
+        "fuelTankCode": reward["fuel_tank_code"],
+        "fueltankType": reward["fueltank_type"],
+    }

@@ -1,1 +1,218 @@
-"""SaaSquatch business rules: functions over a store handle and `now`; no Flask here."""
+"""SaaSquatch business rules: functions of (db, tenant, now, ...); no Flask here.
+
+A reward's state is derived from its dates and ``now`` (see ``store.STATE_SQL``):
+cancelled, expired, pending or available. Only available CREDIT can be redeemed, and
+every redemption is a row, so ``redeemedCredit`` is always the sum of its redemptions.
+"""
+from __future__ import annotations
+
+from sandbox.core.db import write_transaction
+
+from . import errors, store
+
+AVAILABLE, PENDING, EXPIRED, CANCELLED = "AVAILABLE", "PENDING", "EXPIRED", "CANCELLED"
+_BALANCE_ORDER = {"CREDIT": 0, "PCT_DISCOUNT": 1, "FUELTANK": 2}
+_SOURCE_FIELDS = {"REFERRED": "referredDiscountPercent", "FRIEND_SIGNUP": "referrerDiscountPercent"}
+_STATE_FIELDS = {PENDING: "totalPendingCredit", EXPIRED: "totalExpiredCredit",
+                 CANCELLED: "totalCancelledCredit"}
+
+
+def _require_known_ids(db, tenant: dict, account_id: str, user_id: str | None = None) -> None:
+    """With the tenant's ``strict_ids`` switch, unknown accounts and users are 404
+    (RS041/RS042); by default an unknown account simply has no rewards."""
+    if not tenant["strict_ids"]:
+        return
+    if not store.account_exists(db, tenant["tenant_alias"], account_id):
+        raise errors.account_not_found()
+    if user_id is not None and not store.user_exists(db, tenant["tenant_alias"], account_id, user_id):
+        raise errors.user_not_found()
+
+
+# -- reads ----------------------------------------------------------------------------------
+
+def reward_balances(db, tenant: dict, now, account_id: str, user_id: str | None = None,
+                    reward_type: str | None = None) -> list[dict]:
+    """GET /reward/balance: one element per (type, unit), in the vendor's field order."""
+    _require_known_ids(db, tenant, account_id, user_id)
+    groups: dict[tuple, dict] = {}
+    for reward in store.account_rewards(db, tenant["tenant_alias"], account_id, now,
+                                        user_id=user_id, reward_type=reward_type):
+        key = (reward["type"], None if reward["type"] == "FUELTANK" else reward["unit"])
+        balance = groups.get(key)
+        if balance is None:
+            balance = groups[key] = _empty_balance(*key)
+        _add_to_balance(balance, reward)
+    return [groups[key] for key in sorted(groups, key=lambda k: (_BALANCE_ORDER[k[0]], k[1] or ""))]
+
+
+def _empty_balance(reward_type: str, unit: str | None) -> dict:
+    if reward_type == "CREDIT":
+        return {"type": reward_type, "unit": unit, "count": 0, "totalPendingCredit": 0,
+                "totalAssignedCredit": 0, "totalRedeemedCredit": 0, "totalExpiredCredit": 0,
+                "totalCancelledCredit": 0}
+    if reward_type == "PCT_DISCOUNT":
+        return {"type": reward_type, "unit": "%", "totalDiscountPercent": 0,
+                "referredDiscountPercent": 0, "referrerDiscountPercent": 0}
+    return {"type": reward_type, "totalFuelTankCodes": 0}
+
+
+def _add_to_balance(balance: dict, reward: dict) -> None:
+    """The arithmetic of research note B4.3, keeping available = assigned - redeemed:
+    a pending, expired or cancelled reward's unredeemed remainder goes to its own total,
+    and only what was redeemed from it stays in assigned and redeemed. Discounts and
+    fuel-tank codes count only while available."""
+    state = reward["state"]
+    if reward["type"] == "CREDIT":
+        assigned, redeemed = reward["assigned_credit"], reward["redeemed_credit"]
+        if state == AVAILABLE:
+            balance["totalAssignedCredit"] += assigned
+        else:
+            balance[_STATE_FIELDS[state]] += assigned - redeemed
+            balance["totalAssignedCredit"] += redeemed
+        balance["totalRedeemedCredit"] += redeemed
+        if state == AVAILABLE or redeemed:
+            balance["count"] += 1
+    elif state != AVAILABLE:
+        return
+    elif reward["type"] == "PCT_DISCOUNT":
+        balance["totalDiscountPercent"] += reward["discount_percent"]
+        source_field = _SOURCE_FIELDS.get(reward["reward_source"])
+        if source_field:
+            balance[source_field] += reward["discount_percent"]
+    else:
+        balance["totalFuelTankCodes"] += 1
+
+
+def list_rewards(db, tenant: dict, now, account_id: str, user_id: str | None = None,
+                 reward_type: str | None = None) -> list[dict]:
+    """GET /reward: the account's rewards, oldest first, each with its redemptions."""
+    _require_known_ids(db, tenant, account_id, user_id)
+    rewards = store.account_rewards(db, tenant["tenant_alias"], account_id, now,
+                                    user_id=user_id, reward_type=reward_type)
+    return _with_redemptions(db, rewards)
+
+
+def get_reward(db, tenant: dict, now, reward_id: str) -> dict:
+    reward = store.reward(db, tenant["tenant_alias"], reward_id, now)
+    if reward is None:
+        raise errors.reward_not_found()
+    return _with_redemptions(db, [reward])[0]
+
+
+def _with_redemptions(db, rewards: list[dict]) -> list[dict]:
+    found = store.redemptions_for(db, [r["pk"] for r in rewards if r["type"] == "CREDIT"])
+    return [{**r, "redemptions": found.get(r["pk"], [])} for r in rewards]
+
+
+# -- balance changes (each one write transaction) -------------------------------------------
+
+def bulk_redeem(db, tenant: dict, now, account_id: str, unit: str, amount: int) -> dict:
+    """POST /credit/bulkredeem: debit ``amount`` of ``unit`` across the account's available
+    credit in debit order (store.DEBIT_ORDER_SQL); all or nothing."""
+    with write_transaction(db):
+        _require_known_ids(db, tenant, account_id)
+        rewards = _redeemable(db, tenant, account_id, unit, now)
+        available = sum(r["assigned_credit"] - r["redeemed_credit"] for r in rewards)
+        if amount > available:
+            raise errors.insufficient_credit(
+                f"Insufficient credit: account has {available} {unit} available, "
+                f"{amount} requested")
+        plan, left = [], amount
+        for reward in rewards:
+            take = min(left, reward["assigned_credit"] - reward["redeemed_credit"])
+            plan.append((reward["pk"], take))
+            left -= take
+            if left == 0:
+                break
+        _record_redemptions(db, plan, now)
+    return {"creditRedeemed": amount, "creditAvailable": available - amount, "unit": unit}
+
+
+def redeem_reward(db, tenant: dict, now, reward_id: str, unit: str, amount: int) -> dict:
+    """POST /credit/{id}/redeem: debit one CREDIT reward. ``creditAvailable`` is, as the
+    vendor describes it, what remains in the account for that unit."""
+    with write_transaction(db):
+        reward = store.reward(db, tenant["tenant_alias"], reward_id, now)
+        if reward is None:
+            raise errors.reward_not_found()
+        if reward["type"] != "CREDIT":
+            raise errors.bad_request(f"Only CREDIT rewards can be redeemed; this one is {reward['type']}.")
+        if not _same_unit(tenant, reward["unit"], unit):
+            raise errors.bad_request(f"The reward's unit is {reward['unit']}, not {unit}.")
+        if reward["state"] != AVAILABLE:
+            raise errors.insufficient_credit(f"Reward is {reward['state'].lower()}; it has no credit to redeem.")
+        remaining = reward["assigned_credit"] - reward["redeemed_credit"]
+        if amount > remaining:
+            raise errors.insufficient_credit(
+                f"Insufficient credit: reward has {remaining} {reward['unit']} left, {amount} requested")
+        _record_redemptions(db, [(reward["pk"], amount)], now)
+        rewards = _redeemable(db, tenant, reward["account_id"], reward["unit"], now)
+        available = sum(r["assigned_credit"] - r["redeemed_credit"] for r in rewards)
+    return {"creditRedeemed": amount, "creditAvailable": available, "unit": unit}
+
+
+def cancel_reward(db, tenant: dict, now, reward_id: str) -> dict:
+    """POST /reward/{id}/cancel: only a cancellable reward nothing was redeemed from."""
+    with write_transaction(db):
+        reward = store.reward(db, tenant["tenant_alias"], reward_id, now)
+        if reward is None:
+            raise errors.reward_not_found()
+        if reward["date_cancelled"] is not None:
+            raise errors.reward_not_cancellable("it is already cancelled")
+        if not reward["cancellable"]:
+            raise errors.reward_not_cancellable("it was created as not cancellable")
+        if reward["redeemed_credit"]:
+            raise errors.reward_not_cancellable("credit has already been redeemed from it")
+        store.cancel_reward(db, reward["pk"], now)
+        return get_reward(db, tenant, now, reward_id)
+
+
+def create_reward(db, tenant: dict, now, account_id: str, user_id: str, new: dict) -> dict:
+    """POST /rewards/account/{accountId}/user/{userId}: the user must exist (404 otherwise)."""
+    alias = tenant["tenant_alias"]
+    with write_transaction(db):
+        if not store.account_exists(db, alias, account_id):
+            raise errors.account_not_found()
+        if not store.user_exists(db, alias, account_id, user_id):
+            raise errors.user_not_found()
+        reward_id = store.new_ids(db, "reward", 1)[0]
+        store.insert_rewards(db, [new_reward_row(alias, reward_id, account_id, user_id, new,
+                                                 date_given=now, reward_source="MANUAL")])
+        return get_reward(db, tenant, now, reward_id)
+
+
+def new_reward_row(tenant_alias: str, reward_id: str, account_id: str, user_id: str,
+                   fields: dict, *, date_given, reward_source: str) -> dict:
+    """A store row from validated vendor fields (API NewReward or a scenario reward)."""
+    return {
+        "tenant_alias": tenant_alias, "id": reward_id, "account_id": account_id,
+        "user_id": user_id, "type": fields["type"],
+        "unit": "%" if fields["type"] == "PCT_DISCOUNT" else fields.get("unit"),
+        "name": fields.get("name"), "currency": fields.get("currency"),
+        "reward_source": reward_source, "cancellable": int(fields.get("cancellable", True)),
+        "date_given": date_given, "date_expires": fields.get("dateExpires"),
+        "date_cancelled": fields.get("dateCancelled"),
+        "date_scheduled_for": fields.get("dateScheduledFor"),
+        "assigned_credit": fields.get("assignedCredit"),
+        "discount_percent": fields.get("discountPercent"), "amount": fields.get("amount"),
+        "fuel_tank_code": fields.get("fuelTankCode"), "fueltank_type": fields.get("fueltankType"),
+    }
+
+
+def _redeemable(db, tenant: dict, account_id: str, unit: str, now) -> list[dict]:
+    return store.redeemable_credit(db, tenant["tenant_alias"], account_id, unit, now,
+                                   unit_case_insensitive=bool(tenant["unit_case_insensitive"]))
+
+
+def _same_unit(tenant: dict, a: str, b: str) -> bool:
+    """Exact, or ASCII-case-insensitive with the tenant's switch (as SQLite's NOCASE)."""
+    if a == b:
+        return True
+    return bool(tenant["unit_case_insensitive"]) and a.isascii() and b.isascii() \
+        and a.lower() == b.lower()
+
+
+def _record_redemptions(db, plan: list[tuple[int, int]], now) -> None:
+    """One redemption row per (reward pk, quantity) in ``plan``, all dated ``now``."""
+    ids = store.new_ids(db, "redemption", len(plan))
+    store.insert_redemptions(db, [(rid, pk, now, qty) for rid, (pk, qty) in zip(ids, plan)])

@@ -1,9 +1,268 @@
-"""SaaSquatch tables and queries."""
+"""SaaSquatch tables and queries.
+
+Rewards belong to a user of an account of a tenant; every query is scoped by tenant, so
+two tenants may use the same account, user and reward ids without meeting. A reward's
+`redeemedCredit` is never stored: it is the sum of its redemption rows, so the two can
+not disagree. Whether a reward is available, pending, expired or cancelled is derived from
+its dates and the sandbox clock when it is read (`STATE_SQL`).
+"""
+from __future__ import annotations
+
+import sqlite3
+import uuid
+
 from sqlite_utils import Migrations
 
+from sandbox.core import ids
+from sandbox.core.timeutil import to_db
+
 migrations = Migrations("saasquatch")
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS saasquatch_tenants (
+    tenant_alias TEXT PRIMARY KEY,
+    api_key TEXT NOT NULL,
+    strict_ids INTEGER NOT NULL DEFAULT 0 CHECK (strict_ids IN (0, 1)),
+    unit_case_insensitive INTEGER NOT NULL DEFAULT 0 CHECK (unit_case_insensitive IN (0, 1))
+);
+CREATE TABLE IF NOT EXISTS saasquatch_accounts (
+    tenant_alias TEXT NOT NULL REFERENCES saasquatch_tenants (tenant_alias),
+    id TEXT NOT NULL,
+    currency TEXT,
+    PRIMARY KEY (tenant_alias, id)
+);
+CREATE TABLE IF NOT EXISTS saasquatch_users (
+    tenant_alias TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    first_name TEXT,
+    last_name TEXT,
+    email TEXT,
+    referral_code TEXT,
+    PRIMARY KEY (tenant_alias, account_id, id),
+    FOREIGN KEY (tenant_alias, account_id) REFERENCES saasquatch_accounts (tenant_alias, id)
+);
+CREATE TABLE IF NOT EXISTS saasquatch_rewards (
+    pk INTEGER PRIMARY KEY,
+    tenant_alias TEXT NOT NULL,
+    id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('CREDIT', 'PCT_DISCOUNT', 'FUELTANK')),
+    unit TEXT,
+    name TEXT,
+    currency TEXT,
+    reward_source TEXT NOT NULL,
+    cancellable INTEGER NOT NULL CHECK (cancellable IN (0, 1)),
+    date_given TEXT NOT NULL,
+    date_expires TEXT,
+    date_cancelled TEXT,
+    date_scheduled_for TEXT,
+    assigned_credit INTEGER CHECK (assigned_credit >= 0),
+    discount_percent INTEGER,
+    amount INTEGER,
+    fuel_tank_code TEXT,
+    fueltank_type TEXT CHECK (fueltank_type IN ('PCT_DISCOUNT', 'CREDIT')),
+    CHECK ((type = 'CREDIT') = (assigned_credit IS NOT NULL AND unit IS NOT NULL)),
+    UNIQUE (tenant_alias, id),
+    FOREIGN KEY (tenant_alias, account_id, user_id)
+        REFERENCES saasquatch_users (tenant_alias, account_id, id)
+);
+CREATE INDEX IF NOT EXISTS saasquatch_rewards_by_account
+    ON saasquatch_rewards (tenant_alias, account_id, type, unit);
+CREATE TABLE IF NOT EXISTS saasquatch_redemptions (
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    reward_pk INTEGER NOT NULL REFERENCES saasquatch_rewards (pk),
+    date_redeemed TEXT NOT NULL,
+    quantity_redeemed INTEGER NOT NULL CHECK (quantity_redeemed > 0)
+);
+CREATE INDEX IF NOT EXISTS saasquatch_redemptions_by_reward
+    ON saasquatch_redemptions (reward_pk);
+-- Last line of defence for "money is sacred": no reward is ever redeemed past its credit.
+CREATE TRIGGER IF NOT EXISTS saasquatch_redemptions_within_credit
+BEFORE INSERT ON saasquatch_redemptions
+WHEN NEW.quantity_redeemed + (SELECT COALESCE(SUM(quantity_redeemed), 0)
+                              FROM saasquatch_redemptions WHERE reward_pk = NEW.reward_pk)
+     > (SELECT COALESCE(assigned_credit, 0) FROM saasquatch_rewards WHERE pk = NEW.reward_pk)
+BEGIN
+    SELECT RAISE(ABORT, 'redemption exceeds the reward''s assigned credit');
+END;
+"""
 
 
 @migrations(name="0001_initial")
 def _initial(db):
-    pass
+    # One statement at a time: executescript() would commit the migration's transaction.
+    for statement in _statements(_DDL):
+        db.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
+# Precedence as in SaaSquatch's own widgets: cancelled, then expired, then pending.
+STATE_SQL = """CASE
+    WHEN r.date_cancelled IS NOT NULL THEN 'CANCELLED'
+    WHEN r.date_expires IS NOT NULL AND r.date_expires <= :now THEN 'EXPIRED'
+    WHEN r.date_scheduled_for IS NOT NULL AND r.date_scheduled_for > :now THEN 'PENDING'
+    ELSE 'AVAILABLE' END"""
+
+_REDEEMED_SQL = """(SELECT COALESCE(SUM(d.quantity_redeemed), 0)
+    FROM saasquatch_redemptions d WHERE d.reward_pk = r.pk)"""
+
+_REWARD_SELECT = f"""SELECT r.*, {_REDEEMED_SQL} AS redeemed_credit, {STATE_SQL} AS state
+    FROM saasquatch_rewards r"""
+
+# Debit order (specs/README.md SaaSquatch decision 2): soonest expiry first (none last),
+# then oldest dateGiven, then id.
+DEBIT_ORDER_SQL = "r.date_expires IS NULL, r.date_expires, r.date_given, r.id"
+
+_ID_NAMESPACE = uuid.UUID("0c9a4f3e-1f5b-4b8e-a2d4-7f3c5a6b9e10")
+
+
+def _rows(cursor) -> list[dict]:
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def new_ids(db, kind: str, count: int) -> list[str]:
+    """``count`` fresh 24-hex ids in the vendor's (Mongo ObjectId) style, deterministic
+    for a world: derived from the scenario name, ``kind`` and a per-world counter."""
+    if count <= 0:
+        return []
+    sequence = f"saasquatch:{kind}"
+    last = ids.next_value(db, sequence)  # reserves one; reserve the rest in one step
+    ids.bump_to(db, sequence, last + count - 1)
+    row = db.execute("SELECT value FROM sandbox_meta WHERE key = 'scenario_name'").fetchone()
+    world = row[0] if row else ""
+    return [uuid.uuid5(_ID_NAMESPACE, f"{world}:{kind}:{n}").hex[:24]
+            for n in range(last, last + count)]
+
+
+# -- tenants, accounts, users ---------------------------------------------------------
+
+def tenant(db, alias: str) -> dict | None:
+    return next(iter(_rows(db.execute(
+        "SELECT * FROM saasquatch_tenants WHERE tenant_alias = ?", [alias]))), None)
+
+
+def all_tenants(db) -> list[dict]:
+    return _rows(db.execute("SELECT * FROM saasquatch_tenants ORDER BY tenant_alias"))
+
+
+def account_exists(db, tenant_alias: str, account_id: str) -> bool:
+    return db.execute("SELECT 1 FROM saasquatch_accounts WHERE tenant_alias = ? AND id = ?",
+                      [tenant_alias, account_id]).fetchone() is not None
+
+
+def user_exists(db, tenant_alias: str, account_id: str, user_id: str) -> bool:
+    return db.execute(
+        "SELECT 1 FROM saasquatch_users WHERE tenant_alias = ? AND account_id = ? AND id = ?",
+        [tenant_alias, account_id, user_id]).fetchone() is not None
+
+
+# -- rewards ----------------------------------------------------------------------------
+
+def account_rewards(db, tenant_alias: str, account_id: str, now, *, user_id: str | None = None,
+                    reward_type: str | None = None) -> list[dict]:
+    """An account's rewards (optionally one user's, one type's), oldest first, each with
+    its derived ``redeemed_credit`` and ``state``."""
+    sql = _REWARD_SELECT + " WHERE r.tenant_alias = :tenant AND r.account_id = :account"
+    params = {"tenant": tenant_alias, "account": account_id, "now": to_db(now)}
+    if user_id is not None:
+        sql += " AND r.user_id = :user"
+        params["user"] = user_id
+    if reward_type is not None:
+        sql += " AND r.type = :type"
+        params["type"] = reward_type
+    return _rows(db.execute(sql + " ORDER BY r.date_given, r.id", params))
+
+
+def reward(db, tenant_alias: str, reward_id: str, now) -> dict | None:
+    sql = _REWARD_SELECT + " WHERE r.tenant_alias = :tenant AND r.id = :id"
+    found = _rows(db.execute(sql, {"tenant": tenant_alias, "id": reward_id, "now": to_db(now)}))
+    return found[0] if found else None
+
+
+def redeemable_credit(db, tenant_alias: str, account_id: str, unit: str, now, *,
+                      unit_case_insensitive: bool = False) -> list[dict]:
+    """The account's available CREDIT rewards of ``unit`` with credit left, in debit order."""
+    unit_match = "r.unit = :unit COLLATE NOCASE" if unit_case_insensitive else "r.unit = :unit"
+    sql = f"""SELECT * FROM ({_REWARD_SELECT}
+        WHERE r.tenant_alias = :tenant AND r.account_id = :account AND r.type = 'CREDIT'
+          AND {unit_match} ORDER BY {DEBIT_ORDER_SQL})
+        WHERE state = 'AVAILABLE' AND assigned_credit > redeemed_credit"""
+    return _rows(db.execute(sql, {"tenant": tenant_alias, "account": account_id, "unit": unit,
+                                  "now": to_db(now)}))
+
+
+def redemptions_for(db, reward_pks: list[int]) -> dict[int, list[dict]]:
+    """Redemptions of the given rewards, oldest first, grouped by reward pk."""
+    grouped: dict[int, list[dict]] = {pk: [] for pk in reward_pks}
+    chunk = 500  # stay well under SQLite's bound-parameter limit
+    for start in range(0, len(reward_pks), chunk):
+        part = reward_pks[start:start + chunk]
+        marks = ", ".join("?" * len(part))
+        for row in _rows(db.execute(
+                f"SELECT * FROM saasquatch_redemptions WHERE reward_pk IN ({marks})"
+                " ORDER BY date_redeemed, pk", part)):
+            grouped[row["reward_pk"]].append(row)
+    return grouped
+
+
+REWARD_COLUMNS = ("tenant_alias", "id", "account_id", "user_id", "type", "unit", "name",
+                  "currency", "reward_source", "cancellable", "date_given", "date_expires",
+                  "date_cancelled", "date_scheduled_for", "assigned_credit", "discount_percent",
+                  "amount", "fuel_tank_code", "fueltank_type")
+
+
+def insert_rewards(db, rows: list[dict]) -> list[int]:
+    """Insert rewards (dicts with REWARD_COLUMNS, instants as datetimes); returns their pks.
+    Call inside a write transaction (the pks are allocated from the current maximum)."""
+    first = db.execute("SELECT COALESCE(MAX(pk), 0) + 1 FROM saasquatch_rewards").fetchone()[0]
+    pks = list(range(first, first + len(rows)))
+    db.conn.executemany(
+        f"INSERT INTO saasquatch_rewards (pk, {', '.join(REWARD_COLUMNS)}) "
+        f"VALUES (?, {', '.join('?' * len(REWARD_COLUMNS))})",
+        [[pk] + [to_db(row[c]) if c.startswith("date_") else row[c] for c in REWARD_COLUMNS]
+         for pk, row in zip(pks, rows)])
+    return pks
+
+
+def insert_redemptions(db, rows: list[tuple[str, int, object, int]]) -> None:
+    """Rows of (id, reward_pk, date_redeemed, quantity_redeemed)."""
+    db.conn.executemany(
+        "INSERT INTO saasquatch_redemptions (id, reward_pk, date_redeemed, quantity_redeemed)"
+        " VALUES (?, ?, ?, ?)", [(i, pk, to_db(at), q) for i, pk, at, q in rows])
+
+
+def cancel_reward(db, reward_pk: int, now) -> None:
+    db.execute("UPDATE saasquatch_rewards SET date_cancelled = ? WHERE pk = ?", [to_db(now), reward_pk])
+
+
+def insert_tenants(db, rows: list[tuple]) -> None:
+    """Rows of (tenant_alias, api_key, strict_ids, unit_case_insensitive)."""
+    db.conn.executemany(
+        "INSERT INTO saasquatch_tenants (tenant_alias, api_key, strict_ids, unit_case_insensitive)"
+        " VALUES (?, ?, ?, ?)", rows)
+
+
+def insert_accounts(db, rows: list[tuple]) -> None:
+    """Rows of (tenant_alias, id, currency)."""
+    db.conn.executemany(
+        "INSERT INTO saasquatch_accounts (tenant_alias, id, currency) VALUES (?, ?, ?)", rows)
+
+
+def insert_users(db, rows: list[tuple]) -> None:
+    """Rows of (tenant_alias, account_id, id, first_name, last_name, email, referral_code)."""
+    db.conn.executemany(
+        "INSERT INTO saasquatch_users (tenant_alias, account_id, id, first_name, last_name,"
+        " email, referral_code) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
