@@ -1,0 +1,31 @@
+# rewards-sandbox as a service container.
+#   docker build -t rewards-sandbox .
+#   docker run -p 8080:8080 rewards-sandbox
+# Every setting comes from SANDBOX_* variables (see the README). For state that survives
+# restarts, mount a volume at /data and set SANDBOX_DB=/data/sandbox.sqlite.
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    SANDBOX_HOST=0.0.0.0 \
+    SANDBOX_PORT=8080 \
+    SANDBOX_WORKERS=2
+
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY sandbox ./sandbox
+COPY scenarios ./scenarios
+COPY fixtures ./fixtures
+RUN pip install --no-cache-dir . \
+    && useradd --create-home --uid 10001 sandbox \
+    && mkdir -p /data && chown sandbox:sandbox /data
+
+USER sandbox
+WORKDIR /home/sandbox
+VOLUME ["/data"]
+EXPOSE 8080
+
+HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 \
+    CMD ["python", "-m", "sandbox.healthcheck"]
+
+CMD ["rewards-sandbox", "serve"]

@@ -1,0 +1,87 @@
+"""There is no container engine here, so run what the Dockerfile runs: install the
+project in a fresh virtual environment, start its CMD with its ENV (plus a free port and a
+/data-like volume path), and check its HEALTHCHECK command reports healthy."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def dockerfile() -> dict:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    found = {"env": {}}
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("FROM "):
+            found["from"] = line.split()[1]
+        elif line.startswith("ENV "):
+            found["env"].update(dict(re.findall(r"(\w+)=(\S+)", line[4:])))
+        elif line.startswith("CMD "):
+            found["cmd"] = json.loads(line[4:])
+        elif line.startswith("HEALTHCHECK "):
+            found["healthcheck"] = json.loads(line.split(" CMD ", 1)[1])
+        elif line.startswith("EXPOSE "):
+            found["expose"] = line.split()[1]
+        elif line.startswith("USER "):
+            found["user"] = line.split()[1]
+        elif line.startswith("VOLUME "):
+            found["volume"] = json.loads(line[7:])
+    return found
+
+
+def test_the_dockerfile_has_what_a_service_container_needs():
+    spec = dockerfile()
+    assert re.match(r"python:3\.\d+-slim$", spec["from"])
+    assert spec["user"] not in ("root", "0")
+    assert spec["env"]["SANDBOX_HOST"] == "0.0.0.0" and spec["expose"] == spec["env"]["SANDBOX_PORT"]
+    assert spec["cmd"][:2] == ["rewards-sandbox", "serve"]
+    assert spec["healthcheck"][0] == "python" and "curl" not in " ".join(spec["healthcheck"])
+    assert spec["volume"] == ["/data"]
+
+
+@pytest.fixture(scope="module")
+def fresh_venv(tmp_path_factory):
+    venv = tmp_path_factory.mktemp("docker-venv") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    build = tmp_path_factory.mktemp("docker-src")
+    for name in ("pyproject.toml", "README.md", "sandbox", "scenarios", "fixtures"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, build / name)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", str(build)], check=True, timeout=600)
+    return venv
+
+
+def test_the_cmd_serves_and_the_healthcheck_reports_healthy(fresh_venv, tmp_path):
+    spec = dockerfile()
+    port = free_port()
+    env = {"PATH": f"{fresh_venv / 'bin'}:{os.environ['PATH']}", "HOME": str(tmp_path),
+           **spec["env"], "SANDBOX_PORT": str(port), "SANDBOX_DB": str(tmp_path / "data" / "sandbox.sqlite")}
+    healthcheck = [str(fresh_venv / "bin" / spec["healthcheck"][0]), *spec["healthcheck"][1:]]
+    assert subprocess.run(healthcheck, env=env, cwd=tmp_path).returncode == 1  # nothing serves yet
+    with open(tmp_path / "server.log", "w") as log:
+        server = subprocess.Popen(spec["cmd"], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        healthy = False
+        while time.monotonic() < deadline and not healthy:
+            healthy = subprocess.run(healthcheck, env=env, cwd=tmp_path).returncode == 0
+            if not healthy:
+                assert server.poll() is None, (tmp_path / "server.log").read_text()
+                time.sleep(0.2)
+        assert healthy, (tmp_path / "server.log").read_text()
+        assert (tmp_path / "data" / "sandbox.sqlite").exists()
+        assert f"0.0.0.0:{port}/atrium" in (tmp_path / "server.log").read_text()
+    finally:
+        server.terminate()
+        assert server.wait(timeout=20) == 0
