@@ -1,15 +1,304 @@
-"""The `atrium:` section of a scenario file."""
-from marshmallow import RAISE, Schema
+"""The `atrium:` section of a scenario file (field names fixed by
+specs/scenario-format.md; the extra ones are listed in this package's README)."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from sandbox.core import ids
+from sandbox.core.scenario_files import problem
+from sandbox.core.scenarios import InstantField
+from sandbox.core.timeutil import to_db
+
+from . import schemas, store
+from .service.catalogue import BUILT_IN_INSTITUTIONS, INSTITUTION_DEFAULTS
+from .service.connection import credential_outcome
+from .service.holdings import holding_rows
+from .service.jobs import FEATURES
+from .service.members import MEMBER_LIMIT
+
+CONNECTION_STATUSES = (
+    "CREATED", "PREVENTED", "DENIED", "CHALLENGED", "REJECTED", "LOCKED", "CONNECTED", "IMPEDED",
+    "RECONNECTED", "DEGRADED", "DISCONNECTED", "DISCONTINUED", "CLOSED", "DELAYED", "FAILED",
+    "UPDATED", "DISABLED", "IMPORTED", "RESUMED", "EXPIRED", "IMPAIRED", "PENDING")
+JOB_OUTCOMES = ("CONNECTED", "CHALLENGED", "DENIED", "FAILED", "REJECTED", "EXPIRED")
+_FLOAT = dict(allow_none=True, allow_nan=False)
 
 
-class SectionSchema(Schema):
+def _guid(prefix: str):
+    return fields.String(validate=validate.Regexp(rf"^{prefix}-[A-Za-z0-9_-]{{1,100}}$",
+                                                  error=f"Expected a guid such as {prefix}-1234."))
+
+
+def _strict(spec: dict, name: str) -> type[Schema]:
+    cls = Schema.from_dict(spec, name=name)
+    cls.Meta.unknown = RAISE
+    return cls
+
+
+def _vendor_fields(names, floats=(), ints=(), booleans=()) -> dict:
+    """A field per vendor attribute, typed like MX's SDK model."""
+    spec = {}
+    for name in names:
+        if name in floats:
+            spec[name] = fields.Float(**_FLOAT)
+        elif name in ints:
+            spec[name] = fields.Integer(allow_none=True, strict=True)
+        elif name in booleans:
+            spec[name] = fields.Boolean(allow_none=True)
+        else:
+            spec[name] = fields.String(allow_none=True)
+    return spec
+
+
+_SET_BY_SANDBOX = ("guid", "member_guid", "user_guid", "institution_code", "account_guid")
+AccountSchema = _strict({
+    **_vendor_fields(
+        [n for n in schemas.ACCOUNT_FIELDS + schemas.BETA_ACCOUNT_FIELDS if n not in _SET_BY_SANDBOX],
+        floats=("apr", "apy", "available_balance", "available_credit", "balance", "cash_balance",
+                "cash_surrender_value", "credit_limit", "death_benefit", "holdings_value", "interest_rate",
+                "last_payment", "loan_amount", "minimum_balance", "minimum_payment", "original_balance",
+                "payoff_balance", "pay_out_amount", "premium_amount", "total_account_value"),
+        ints=("day_payment_is_due",), booleans=("is_closed",)),
+    "guid": _guid("ACT"),
+}, "AtriumAccountSchema")
+
+TransactionSchema = _strict({
+    **_vendor_fields(
+        [n for n in schemas.TRANSACTION_FIELDS if n not in _SET_BY_SANDBOX + ("date",)],
+        floats=("amount", "latitude", "longitude"), ints=("check_number", "merchant_category_code"),
+        booleans=tuple(n for n in schemas.TRANSACTION_FIELDS if n.startswith("is_"))),
+    "guid": _guid("TRN"),
+    "account_guid": fields.String(allow_none=True),
+    "date": fields.Date(allow_none=True),
+}, "AtriumTransactionSchema")
+
+
+class _Strict(Schema):
     class Meta:
         unknown = RAISE
 
 
+class RewardSchema(_Strict):
+    guid = _guid("RWD")
+    account_guid = fields.String(allow_none=True)
+    balance = fields.Float(required=True, allow_nan=False)
+    balance_type = fields.String(required=True, validate=validate.OneOf(store.BALANCE_TYPES))
+    unit_type = fields.String(required=True, validate=validate.OneOf(store.UNIT_TYPES))
+    description = fields.String(allow_none=True)
+    expires_on = fields.Date(allow_none=True)
+    created_at = InstantField(allow_none=True)
+    updated_at = InstantField(allow_none=True)
+
+
+class JobSchema(_Strict):
+    type = fields.String(required=True, validate=validate.OneOf(store.JOB_TYPES))
+    started_at = InstantField(required=True)
+    finished_at = InstantField()               # default: started_at + the institution's job_seconds
+    connection_status = fields.String(validate=validate.OneOf(JOB_OUTCOMES))
+
+    @validates_schema
+    def _ends_after_start(self, data, **kwargs):
+        if data.get("finished_at") and data["finished_at"] < data["started_at"]:
+            raise ValidationError("finished_at is before started_at", "finished_at")
+
+
+class CredentialsSchema(_Strict):
+    username = fields.String(allow_none=True, load_default="test_atrium")
+    password = fields.String(allow_none=True, load_default="password")
+
+
+class MemberSchema(_Strict):
+    guid = _guid("MBR")
+    institution_code = fields.String(required=True)
+    identifier = fields.String(allow_none=True)
+    metadata = fields.String(allow_none=True)
+    credentials = fields.Nested(CredentialsSchema, load_default=lambda: CredentialsSchema().load({}))
+    connection_status = fields.String(validate=validate.OneOf(CONNECTION_STATUSES))
+    aggregated_at = InstantField(allow_none=True)
+    successfully_aggregated_at = InstantField(allow_none=True)
+    accounts = fields.List(fields.Nested(AccountSchema), load_default=list)
+    transactions = fields.List(fields.Nested(TransactionSchema), load_default=list)
+    rewards = fields.List(fields.Nested(RewardSchema), load_default=list)
+    jobs = fields.List(fields.Nested(JobSchema), load_default=list)
+
+
+class UserSchema(_Strict):
+    guid = _guid("USR")
+    client_id = fields.String(required=True)
+    identifier = fields.String(allow_none=True)
+    metadata = fields.String(allow_none=True)
+    is_disabled = fields.Boolean(load_default=False)
+    members = fields.List(fields.Nested(MemberSchema), load_default=list,
+                          validate=validate.Length(max=MEMBER_LIMIT))
+
+
+class ClientSchema(_Strict):
+    client_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    api_key = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    features = fields.List(fields.String(validate=validate.OneOf(FEATURES)), load_default=list)
+
+
+class InstitutionSchema(_Strict):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = fields.String()
+    url = fields.String(allow_none=True)
+    small_logo_url = fields.String(allow_none=True)
+    medium_logo_url = fields.String(allow_none=True)
+    supports_account_identification = fields.Boolean()
+    supports_account_statement = fields.Boolean()
+    supports_account_verification = fields.Boolean()
+    supports_oauth = fields.Boolean()
+    supports_transaction_history = fields.Boolean()
+    supports_rewards = fields.Boolean()
+    job_seconds = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=86400))
+
+
+class SectionSchema(_Strict):
+    clients = fields.List(fields.Nested(ClientSchema), load_default=list)
+    institutions = fields.List(fields.Nested(InstitutionSchema), load_default=list)
+    users = fields.List(fields.Nested(UserSchema), load_default=list)
+
+
+# -- seeding ----------------------------------------------------------------------------
+
 def seed(ctx, section: dict) -> None:
-    """Write the validated section into this API's tables (inside the load transaction)."""
+    """Write the validated section (inside the load transaction), in bulk."""
+    db = ctx.db
+    clients = _seed_clients(db, section["clients"])
+    institutions = _seed_institutions(db, section["institutions"])
+    rows = {"users": [], "members": [], "jobs": [], "accounts": [], "transactions": [], "rewards": []}
+    seen_users, seen_members, identifiers = set(), set(), set()
+    for u, user in enumerate(section["users"]):
+        where = f"atrium.users[{u}]"
+        if user["client_id"] not in clients:
+            raise problem(None, f"{where}.client_id", f"unknown client {user['client_id']!r}; "
+                                                      "add it to atrium.clients")
+        guid = _unique(user.get("guid") or ids.guid(db, "USR"), seen_users, f"{where}.guid")
+        if user.get("identifier") is not None:
+            _unique((user["client_id"], user["identifier"]), identifiers, f"{where}.identifier",
+                    "another user of this client has this identifier")
+        rows["users"].append({"guid": guid, "client_id": user["client_id"], "identifier": user.get("identifier"),
+                              "metadata": user.get("metadata"), "is_disabled": int(user["is_disabled"])})
+        for m, member in enumerate(user["members"]):
+            _seed_member(db, ctx.now, rows, guid, member, institutions, seen_members,
+                         f"{where}.members[{m}]")
+    for table, sql in (("users", store.INSERT_USER), ("members", store.INSERT_MEMBER),
+                       ("jobs", store.INSERT_JOB), ("accounts", store.INSERT_ACCOUNT),
+                       ("transactions", store.INSERT_TRANSACTION), ("rewards", store.INSERT_REWARD)):
+        store.insert_many(db, sql, rows[table])
+
+
+def _unique(value, seen: set, path: str, message: str = "duplicate guid"):
+    if value in seen:
+        raise problem(None, path, f"{message}: {value!r}" if message == "duplicate guid" else message)
+    seen.add(value)
+    return value
+
+
+def _seed_clients(db, clients: list[dict]) -> set:
+    seen = set()
+    for c, client in enumerate(clients):
+        _unique(client["client_id"], seen, f"atrium.clients[{c}].client_id", "duplicate client_id")
+    store.insert_many(db, store.INSERT_CLIENT, [
+        (c["client_id"], c["api_key"], _json_list(c["features"])) for c in clients])
+    return seen
+
+
+def _json_list(values: list[str]) -> str:
+    return json.dumps(sorted(set(values)))
+
+
+def _seed_institutions(db, overrides: list[dict]) -> dict:
+    """The built-in catalogue with the scenario's institutions merged over it by code."""
+    catalogue = {i["code"]: dict(i) for i in BUILT_IN_INSTITUTIONS}
+    for institution in overrides:
+        base = catalogue.get(institution["code"]) or {**INSTITUTION_DEFAULTS, "name": institution["code"]}
+        catalogue[institution["code"]] = {**base, **institution}
+    rows = [{**i, **{k: int(v) for k, v in i.items() if isinstance(v, bool)}} for i in catalogue.values()]
+    store.insert_many(db, store.INSERT_INSTITUTION, rows)
+    return catalogue
+
+
+def _seed_member(db, now, rows: dict, user_guid: str, member: dict, institutions: dict,
+                 seen: set, where: str) -> None:
+    institution = institutions.get(member["institution_code"])
+    if institution is None:
+        raise problem(None, f"{where}.institution_code",
+                      f"unknown institution {member['institution_code']!r} (built in: mxbank, sandbox_cu)")
+    guid = _unique(member.get("guid") or ids.guid(db, "MBR"), seen, f"{where}.guid")
+    credentials = member["credentials"]
+    status = member.get("connection_status") or "CONNECTED"
+    jobs = _job_rows(guid, member, institution, status, credentials, now, where)
+    # A member seeded CONNECTED has been aggregated before its first listed job.
+    connected_since = (member["jobs"][0]["started_at"] if member["jobs"] else now) \
+        if status == "CONNECTED" else None
+    rows["members"].append({
+        "guid": guid, "user_guid": user_guid, "institution_code": member["institution_code"],
+        "identifier": member.get("identifier"), "metadata": member.get("metadata"),
+        "username": credentials.get("username"), "password": credentials.get("password"),
+        "connection_status": status,
+        "aggregated_at": to_db(member.get("aggregated_at") or connected_since),
+        "successfully_aggregated_at": to_db(member.get("successfully_aggregated_at") or connected_since),
+    })
+    rows["jobs"].extend(jobs)
+    _check_account_refs(member, where)
+    accounts, transactions, rewards = holding_rows(db, user_guid, guid, {
+        "accounts": member["accounts"],
+        "transactions": [{**t, "date": t["date"].isoformat() if t.get("date") else None}
+                         for t in member["transactions"]],
+        "rewards": [{**r, "expires_on": r["expires_on"].isoformat() if r.get("expires_on") else None}
+                    for r in member["rewards"]],
+    })
+    rows["accounts"].extend(accounts)
+    rows["transactions"].extend(transactions)
+    rows["rewards"].extend(rewards)
+
+
+def _job_rows(member_guid: str, member: dict, institution: dict, status: str, credentials: dict,
+              now, where: str) -> list[dict]:
+    """Past (or still running) jobs, in series. The last one ends in the member's
+    connection_status unless it says otherwise; a CHALLENGED member with no jobs gets a
+    job paused on its challenge."""
+    jobs = list(member["jobs"])
+    if not jobs and status == "CHALLENGED":
+        jobs = [{"type": "aggregate", "started_at": now, "finished_at": now}]
+    found, previous_end, previous_outcome = [], None, None
+    for j, job in enumerate(jobs):
+        start = job["started_at"]
+        end = job.get("finished_at") or start + timedelta(seconds=institution["job_seconds"])
+        if start > now:
+            raise problem(None, f"{where}.jobs[{j}].started_at", "a job cannot start after the scenario's clock")
+        if previous_end is not None and start < previous_end:
+            raise problem(None, f"{where}.jobs[{j}].started_at",
+                          "aggregation-type jobs run in series: this one starts before the previous one finished")
+        last = j == len(jobs) - 1
+        outcome = job.get("connection_status") or (status if last and status in JOB_OUTCOMES else "CONNECTED")
+        challenge_type = None
+        if outcome == "CHALLENGED":
+            challenge_type = credential_outcome(credentials.get("username"), credentials.get("password"))[1] or "TEXT"
+        found.append({
+            "member_guid": member_guid, "type": job["type"], "started_at": to_db(start),
+            "leg_started_at": to_db(start), "leg_ends_at": to_db(end),
+            "leg_status": previous_outcome or ("CREATED" if status == "CHALLENGED" else status),
+            "outcome": outcome, "challenge_type": challenge_type, "challenge_step": 1 if challenge_type else 0,
+        })
+        previous_end, previous_outcome = end, outcome
+    return found
+
+
+def _check_account_refs(member: dict, where: str) -> None:
+    known = {a.get("guid") for a in member["accounts"] if a.get("guid")}
+    for kind in ("transactions", "rewards"):
+        for i, item in enumerate(member[kind]):
+            if item.get("account_guid") and item["account_guid"] not in known:
+                raise problem(None, f"{where}.{kind}[{i}].account_guid",
+                              f"unknown account {item['account_guid']!r}; give the account this guid "
+                              "in the member's accounts")
 
 
 def credentials(db) -> list[dict]:
-    return []
+    """What `rewards-sandbox serve` prints: each client's MX-Client-ID and MX-API-Key."""
+    return [{"MX-Client-ID": c["client_id"], "MX-API-Key": c["api_key"]} for c in store.all_clients(db)]

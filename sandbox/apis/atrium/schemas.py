@@ -1,1 +1,248 @@
-"""MX Atrium wire format (request and response schemas)."""
+"""MX Atrium wire format: request bodies and query strings (marshmallow), and the JSON
+objects of each response (field sets and order as in MX's SDK models and docs samples,
+nulls explicit, instants as ISO 8601 with an offset)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
+
+from sandbox.core.timeutil import from_db
+
+DEFAULT_PER_PAGE = 25
+MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000_000
+
+
+class Text(fields.String):
+    """A string SQLite can store (no lone surrogates from ``\\ud800`` escapes)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("Not valid unicode text.") from None
+        return text
+
+
+class _Body(Schema):
+    class Meta:
+        unknown = EXCLUDE     # Rails-style: unknown parameters are ignored
+
+
+class UserFields(_Body):
+    identifier = Text(allow_none=True)
+    metadata = Text(allow_none=True)
+    is_disabled = fields.Boolean()
+
+
+class UserBody(_Body):
+    user = fields.Nested(UserFields, required=True)
+
+
+class CredentialFields(_Body):
+    guid = Text(required=True)
+    value = Text(required=True)
+
+
+class MemberCreateFields(_Body):
+    institution_code = Text(required=True)
+    credentials = fields.List(fields.Nested(CredentialFields))
+    identifier = Text(allow_none=True)
+    metadata = Text(allow_none=True)
+    skip_aggregation = fields.Boolean()
+    is_oauth = fields.Boolean()
+    referral_source = Text(allow_none=True)
+    ui_message_webview_url_scheme = Text(allow_none=True)
+    client_redirect_url = Text(allow_none=True)
+
+
+class MemberCreateBody(_Body):
+    member = fields.Nested(MemberCreateFields, required=True)
+
+
+class MemberUpdateFields(_Body):
+    credentials = fields.List(fields.Nested(CredentialFields))
+    identifier = Text(allow_none=True)
+    metadata = Text(allow_none=True)
+    background_aggregation_is_disabled = fields.Boolean()
+
+
+class MemberUpdateBody(_Body):
+    member = fields.Nested(MemberUpdateFields, required=True)
+
+
+class ResumeFields(_Body):
+    challenges = fields.List(fields.Nested(CredentialFields), required=True)
+
+
+class ResumeBody(_Body):
+    member = fields.Nested(ResumeFields, required=True)
+
+
+INSTITUTION_FLAGS = ("supports_account_identification", "supports_account_statement",
+                     "supports_account_verification", "supports_transaction_history")
+
+
+class InstitutionQuery(_Body):
+    name = Text()
+    supports_account_identification = fields.Boolean()
+    supports_account_statement = fields.Boolean()
+    supports_account_verification = fields.Boolean()
+    supports_transaction_history = fields.Boolean()
+
+
+class TransactionQuery(_Body):
+    from_date = fields.Date()
+    to_date = fields.Date()
+
+
+user_body = UserBody()
+member_create_body = MemberCreateBody()
+member_update_body = MemberUpdateBody()
+resume_body = ResumeBody()
+institution_query = InstitutionQuery()
+transaction_query = TransactionQuery()
+
+
+def paging(args) -> tuple[int, int]:
+    """(page, records_per_page) from the query string. Like a Rails app, values that are
+    not usable fall back to the defaults instead of failing (page 1, 25 per page; more
+    than 100 per page also gives 25, as MX's Platform API documents)."""
+    page = _int(args.get("page"), 1)
+    per_page = _int(args.get("records_per_page"), DEFAULT_PER_PAGE)
+    if page < 1:
+        page = 1
+    if per_page < 1 or per_page > MAX_PER_PAGE:
+        per_page = DEFAULT_PER_PAGE
+    return min(page, MAX_PAGE), per_page
+
+
+def _int(text, default: int) -> int:
+    try:
+        return int(str(text).strip()) if text is not None and len(str(text)) < 20 else default
+    except ValueError:
+        return default
+
+
+def pagination(page: int, per_page: int, total: int) -> dict:
+    return {"current_page": page, "per_page": per_page, "total_entries": total,
+            "total_pages": -(-total // per_page)}
+
+
+# -- response objects ------------------------------------------------------------------
+
+def instant(value) -> str | None:
+    """MX's member timestamps: ``2016-10-13T18:07:57+00:00``."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = from_db(value)
+    return value.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def user(row: dict) -> dict:
+    return {"guid": row["guid"], "identifier": row["identifier"],
+            "is_disabled": bool(row["is_disabled"]), "metadata": row["metadata"]}
+
+
+def member(row: dict) -> dict:
+    return {
+        "aggregated_at": instant(row["aggregated_at"]),
+        "connection_status": row["connection_status"],
+        "guid": row["guid"],
+        "identifier": row["identifier"],
+        "institution_code": row["institution_code"],
+        "is_being_aggregated": row["is_being_aggregated"],
+        "is_oauth": False,
+        "metadata": row["metadata"],
+        "name": row["institution_name"],
+        "oauth_window_uri": None,
+        "status": row["status"],
+        "successfully_aggregated_at": instant(row["successfully_aggregated_at"]),
+        "user_guid": row["user_guid"],
+    }
+
+
+def member_status(row: dict) -> dict:
+    """GET .../status: the connection-status fields only (``challenges`` when CHALLENGED)."""
+    body = {"aggregated_at": instant(row["aggregated_at"])}
+    if row.get("challenges"):
+        body["challenges"] = row["challenges"]
+    body.update({
+        "connection_status": row["connection_status"],
+        "guid": row["guid"],
+        "has_processed_accounts": row["has_processed_accounts"],
+        "has_processed_transactions": row["has_processed_transactions"],
+        "is_authenticated": row["is_authenticated"],
+        "is_being_aggregated": row["is_being_aggregated"],
+        "status": row["status"],
+        "successfully_aggregated_at": instant(row["successfully_aggregated_at"]),
+    })
+    return body
+
+
+def institution(row: dict) -> dict:
+    return {
+        "code": row["code"],
+        "medium_logo_url": row["medium_logo_url"],
+        "name": row["name"],
+        "small_logo_url": row["small_logo_url"],
+        "supports_account_identification": bool(row["supports_account_identification"]),
+        "supports_account_statement": bool(row["supports_account_statement"]),
+        "supports_account_verification": bool(row["supports_account_verification"]),
+        "supports_oauth": bool(row["supports_oauth"]),
+        "supports_transaction_history": bool(row["supports_transaction_history"]),
+        "url": row["url"],
+    }
+
+
+ACCOUNT_FIELDS = (
+    "account_number", "apr", "apy", "available_balance", "available_credit", "balance", "cash_balance",
+    "cash_surrender_value", "created_at", "credit_limit", "currency_code", "day_payment_is_due",
+    "death_benefit", "guid", "holdings_value", "insured_name", "institution_code", "interest_rate",
+    "is_closed", "last_payment", "last_payment_at", "loan_amount", "matures_on", "member_guid",
+    "minimum_balance", "minimum_payment", "name", "original_balance", "payment_due_at",
+    "payoff_balance", "pay_out_amount", "premium_amount", "started_on", "subtype",
+    "total_account_value", "type", "updated_at", "user_guid")
+# Added to accounts by the beta Accept header (MX's atrium-java beta Account model).
+BETA_ACCOUNT_FIELDS = ("credit_card_product_guid", "current_reward_level", "enrolled_in_rewards_on",
+                       "next_reward_level", "primary_reward_unit")
+TRANSACTION_FIELDS = (
+    "account_guid", "amount", "category", "check_number", "check_number_string", "created_at",
+    "currency_code", "date", "description", "guid", "is_bill_pay", "is_direct_deposit", "is_expense",
+    "is_fee", "is_income", "is_international", "is_overdraft_fee", "is_payroll_advance",
+    "is_subscription", "latitude", "longitude", "member_guid", "memo", "merchant_category_code",
+    "merchant_guid", "original_description", "posted_at", "status", "top_level_category",
+    "transacted_at", "type", "updated_at", "user_guid")
+
+
+def account(row: dict, member_row: dict, beta: bool) -> dict:
+    names = sorted(ACCOUNT_FIELDS + BETA_ACCOUNT_FIELDS) if beta else ACCOUNT_FIELDS
+    values = {**row["data"], "guid": row["guid"], "member_guid": row["member_guid"],
+              "user_guid": row["user_guid"], "institution_code": member_row["institution_code"]}
+    return {name: values.get(name) for name in names}
+
+
+def transaction(row: dict) -> dict:
+    values = {**row["data"], "guid": row["guid"], "member_guid": row["member_guid"],
+              "user_guid": row["user_guid"], "account_guid": row["account_guid"]}
+    return {name: values.get(name) for name in TRANSACTION_FIELDS}
+
+
+def reward(row: dict) -> dict:
+    """Exactly the seed's fields (001_7a9f313228bca7e3.txt) plus ``updated_at``."""
+    return {
+        "account_guid": row["account_guid"],
+        "balance": row["balance"],
+        "balance_type": row["balance_type"],
+        "created_at": instant(row["created_at"]),
+        "description": row["description"],
+        "expires_on": row["expires_on"],
+        "guid": row["guid"],
+        "member_guid": row["member_guid"],
+        "unit_type": row["unit_type"],
+        "updated_at": instant(row["updated_at"]),
+        "user_guid": row["user_guid"],
+    }

@@ -1,9 +1,331 @@
-"""MX Atrium tables and queries."""
+"""MX Atrium tables and queries.
+
+Rows come back as plain dicts. Instants are stored as ``timeutil.to_db`` text; booleans
+as 0/1. Accounts and transactions keep their vendor fields as JSON (they are read-only
+data "held at the institution"); the columns next to it are the ones queries need.
+"""
+from __future__ import annotations
+
+import json
+
 from sqlite_utils import Migrations
 
 migrations = Migrations("atrium")
 
+JOB_TYPES = ("aggregate", "fetch_rewards", "identify", "verify", "fetch_statements", "extend_history")
+BALANCE_TYPES = ("BALANCE", "BALANCE_TO_LEVEL", "BALANCE_TO_REWARD", "EXPIRING_BALANCE", "TOTAL_BALANCE")
+UNIT_TYPES = ("MILES", "POINTS", "SEGMENTS", "DOLLARS")
+
+
+def _in(values) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
 
 @migrations(name="0001_initial")
 def _initial(db):
-    pass
+    db.executescript(f"""
+        CREATE TABLE IF NOT EXISTS atrium_clients (
+            client_id TEXT PRIMARY KEY,
+            api_key TEXT NOT NULL,
+            features TEXT NOT NULL DEFAULT '[]'          -- JSON list of premium features
+        );
+        CREATE TABLE IF NOT EXISTS atrium_institutions (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            url TEXT,
+            small_logo_url TEXT,
+            medium_logo_url TEXT,
+            supports_account_identification INTEGER NOT NULL CHECK (supports_account_identification IN (0, 1)),
+            supports_account_statement INTEGER NOT NULL CHECK (supports_account_statement IN (0, 1)),
+            supports_account_verification INTEGER NOT NULL CHECK (supports_account_verification IN (0, 1)),
+            supports_oauth INTEGER NOT NULL CHECK (supports_oauth IN (0, 1)),
+            supports_transaction_history INTEGER NOT NULL CHECK (supports_transaction_history IN (0, 1)),
+            supports_rewards INTEGER NOT NULL CHECK (supports_rewards IN (0, 1)),
+            job_seconds REAL NOT NULL CHECK (job_seconds >= 0)
+        );
+        CREATE TABLE IF NOT EXISTS atrium_users (
+            guid TEXT PRIMARY KEY,
+            client_id TEXT NOT NULL REFERENCES atrium_clients(client_id) ON DELETE CASCADE,
+            identifier TEXT,
+            metadata TEXT,
+            is_disabled INTEGER NOT NULL DEFAULT 0 CHECK (is_disabled IN (0, 1)),
+            UNIQUE (client_id, identifier)
+        );
+        CREATE INDEX IF NOT EXISTS atrium_users_by_client ON atrium_users (client_id);
+        CREATE TABLE IF NOT EXISTS atrium_members (
+            guid TEXT PRIMARY KEY,
+            user_guid TEXT NOT NULL REFERENCES atrium_users(guid) ON DELETE CASCADE,
+            institution_code TEXT NOT NULL REFERENCES atrium_institutions(code),
+            identifier TEXT,
+            metadata TEXT,
+            username TEXT,
+            password TEXT,
+            -- the state before any row in atrium_jobs (a scenario's, or CREATED)
+            connection_status TEXT NOT NULL,
+            aggregated_at TEXT,
+            successfully_aggregated_at TEXT
+        );
+        CREATE INDEX IF NOT EXISTS atrium_members_by_user ON atrium_members (user_guid);
+        -- One row per aggregation-type job. A job runs in "legs": the first from its
+        -- start, another after each MFA answer. State is derived from these instants
+        -- and the clock when read; nothing runs in the background.
+        CREATE TABLE IF NOT EXISTS atrium_jobs (
+            id INTEGER PRIMARY KEY,
+            member_guid TEXT NOT NULL REFERENCES atrium_members(guid) ON DELETE CASCADE,
+            type TEXT NOT NULL CHECK (type IN {_in(JOB_TYPES)}),
+            started_at TEXT NOT NULL,
+            leg_started_at TEXT NOT NULL,
+            leg_ends_at TEXT NOT NULL CHECK (leg_ends_at >= leg_started_at),
+            leg_status TEXT NOT NULL,                    -- connection_status while the leg runs
+            outcome TEXT NOT NULL,                       -- connection_status when it ends
+            challenge_type TEXT,                         -- TEXT | OPTIONS | IMAGE_DATA when CHALLENGED
+            challenge_step INTEGER NOT NULL DEFAULT 0,
+            cancelled_at TEXT
+        );
+        CREATE INDEX IF NOT EXISTS atrium_jobs_by_member ON atrium_jobs (member_guid, id);
+        CREATE TABLE IF NOT EXISTS atrium_accounts (
+            guid TEXT PRIMARY KEY,
+            member_guid TEXT NOT NULL REFERENCES atrium_members(guid) ON DELETE CASCADE,
+            user_guid TEXT NOT NULL,
+            data TEXT NOT NULL                           -- JSON: the vendor fields
+        );
+        CREATE INDEX IF NOT EXISTS atrium_accounts_by_member ON atrium_accounts (member_guid);
+        CREATE TABLE IF NOT EXISTS atrium_transactions (
+            guid TEXT PRIMARY KEY,
+            member_guid TEXT NOT NULL REFERENCES atrium_members(guid) ON DELETE CASCADE,
+            user_guid TEXT NOT NULL,
+            account_guid TEXT,
+            date TEXT,                                   -- YYYY-MM-DD, for from_date/to_date
+            data TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS atrium_transactions_by_member ON atrium_transactions (member_guid);
+        CREATE TABLE IF NOT EXISTS atrium_rewards (
+            guid TEXT PRIMARY KEY,
+            member_guid TEXT NOT NULL REFERENCES atrium_members(guid) ON DELETE CASCADE,
+            user_guid TEXT NOT NULL,
+            account_guid TEXT,
+            balance NUMERIC NOT NULL,
+            balance_type TEXT NOT NULL CHECK (balance_type IN {_in(BALANCE_TYPES)}),
+            unit_type TEXT NOT NULL CHECK (unit_type IN {_in(UNIT_TYPES)}),
+            description TEXT,
+            expires_on TEXT,
+            created_at TEXT,                             -- NULL: when the first fetch completed
+            updated_at TEXT                              -- NULL: when the last fetch completed
+        );
+        CREATE INDEX IF NOT EXISTS atrium_rewards_by_member ON atrium_rewards (member_guid);
+    """)
+
+
+# -- inserts used by both the seeder and the services --------------------------------
+
+INSERT_CLIENT = "INSERT INTO atrium_clients (client_id, api_key, features) VALUES (?, ?, ?)"
+INSERT_INSTITUTION = (
+    "INSERT INTO atrium_institutions (code, name, url, small_logo_url, medium_logo_url,"
+    " supports_account_identification, supports_account_statement, supports_account_verification,"
+    " supports_oauth, supports_transaction_history, supports_rewards, job_seconds)"
+    " VALUES (:code, :name, :url, :small_logo_url, :medium_logo_url,"
+    " :supports_account_identification, :supports_account_statement, :supports_account_verification,"
+    " :supports_oauth, :supports_transaction_history, :supports_rewards, :job_seconds)")
+INSERT_USER = ("INSERT INTO atrium_users (guid, client_id, identifier, metadata, is_disabled)"
+               " VALUES (:guid, :client_id, :identifier, :metadata, :is_disabled)")
+INSERT_MEMBER = (
+    "INSERT INTO atrium_members (guid, user_guid, institution_code, identifier, metadata, username,"
+    " password, connection_status, aggregated_at, successfully_aggregated_at)"
+    " VALUES (:guid, :user_guid, :institution_code, :identifier, :metadata, :username,"
+    " :password, :connection_status, :aggregated_at, :successfully_aggregated_at)")
+INSERT_JOB = (
+    "INSERT INTO atrium_jobs (member_guid, type, started_at, leg_started_at, leg_ends_at, leg_status,"
+    " outcome, challenge_type, challenge_step)"
+    " VALUES (:member_guid, :type, :started_at, :leg_started_at, :leg_ends_at, :leg_status,"
+    " :outcome, :challenge_type, :challenge_step)")
+INSERT_ACCOUNT = ("INSERT INTO atrium_accounts (guid, member_guid, user_guid, data)"
+                  " VALUES (:guid, :member_guid, :user_guid, :data)")
+INSERT_TRANSACTION = (
+    "INSERT INTO atrium_transactions (guid, member_guid, user_guid, account_guid, date, data)"
+    " VALUES (:guid, :member_guid, :user_guid, :account_guid, :date, :data)")
+INSERT_REWARD = (
+    "INSERT INTO atrium_rewards (guid, member_guid, user_guid, account_guid, balance, balance_type,"
+    " unit_type, description, expires_on, created_at, updated_at)"
+    " VALUES (:guid, :member_guid, :user_guid, :account_guid, :balance, :balance_type,"
+    " :unit_type, :description, :expires_on, :created_at, :updated_at)")
+
+
+def insert_many(db, sql: str, rows: list) -> None:
+    if rows:
+        db.conn.executemany(sql, rows)
+
+
+def _one(db, sql: str, params) -> dict | None:
+    cursor = db.execute(sql, params)
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([c[0] for c in cursor.description], row))
+
+
+def _all(db, sql: str, params) -> list[dict]:
+    cursor = db.execute(sql, params)
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor]
+
+
+def _count(db, sql: str, params) -> int:
+    return db.execute(sql, params).fetchone()[0]
+
+
+# -- clients ----------------------------------------------------------------------------
+
+def get_client(db, client_id: str) -> dict | None:
+    row = _one(db, "SELECT * FROM atrium_clients WHERE client_id = ?", [client_id])
+    if row is not None:
+        row["features"] = json.loads(row["features"])
+    return row
+
+
+def all_clients(db) -> list[dict]:
+    return _all(db, "SELECT client_id, api_key FROM atrium_clients ORDER BY rowid", [])
+
+
+# -- institutions -----------------------------------------------------------------------
+
+def get_institution(db, code: str) -> dict | None:
+    return _one(db, "SELECT * FROM atrium_institutions WHERE code = ?", [code])
+
+
+def list_institutions(db, name: str | None, flags: dict, limit: int, offset: int) -> tuple[list[dict], int]:
+    where, params = ["1 = 1"], []
+    if name:
+        where.append("instr(lower(name), lower(?)) > 0")
+        params.append(name)
+    for flag, value in flags.items():
+        where.append(f"{flag} = ?")       # flag names come from a fixed list in schemas
+        params.append(int(value))
+    clause = " AND ".join(where)
+    total = _count(db, f"SELECT COUNT(*) FROM atrium_institutions WHERE {clause}", params)
+    rows = _all(db, f"SELECT * FROM atrium_institutions WHERE {clause} ORDER BY lower(name), code"
+                    " LIMIT ? OFFSET ?", params + [limit, offset])
+    return rows, total
+
+
+# -- users ------------------------------------------------------------------------------
+
+def get_user(db, client_id: str, user_guid: str) -> dict | None:
+    return _one(db, "SELECT * FROM atrium_users WHERE guid = ? AND client_id = ?", [user_guid, client_id])
+
+
+def identifier_taken(db, client_id: str, identifier: str, except_guid: str | None = None) -> bool:
+    return _count(db, "SELECT COUNT(*) FROM atrium_users WHERE client_id = ? AND identifier = ?"
+                      " AND guid IS NOT ?", [client_id, identifier, except_guid]) > 0
+
+
+def list_users(db, client_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
+    total = _count(db, "SELECT COUNT(*) FROM atrium_users WHERE client_id = ?", [client_id])
+    rows = _all(db, "SELECT * FROM atrium_users WHERE client_id = ? ORDER BY rowid LIMIT ? OFFSET ?",
+                [client_id, limit, offset])
+    return rows, total
+
+
+def update_user(db, user_guid: str, changes: dict) -> None:
+    if changes:
+        sets = ", ".join(f"{column} = :{column}" for column in changes)
+        db.execute(f"UPDATE atrium_users SET {sets} WHERE guid = :guid", {**changes, "guid": user_guid})
+
+
+def delete_user(db, user_guid: str) -> None:
+    db.execute("DELETE FROM atrium_users WHERE guid = ?", [user_guid])
+
+
+# -- members ----------------------------------------------------------------------------
+
+_MEMBER_SELECT = ("SELECT m.*, i.name AS institution_name, i.job_seconds FROM atrium_members m"
+                  " JOIN atrium_institutions i ON i.code = m.institution_code")
+
+
+def get_member(db, user_guid: str, member_guid: str) -> dict | None:
+    return _one(db, f"{_MEMBER_SELECT} WHERE m.guid = ? AND m.user_guid = ?", [member_guid, user_guid])
+
+
+def list_members(db, user_guid: str, limit: int, offset: int) -> tuple[list[dict], int]:
+    total = count_members(db, user_guid)
+    rows = _all(db, f"{_MEMBER_SELECT} WHERE m.user_guid = ? ORDER BY m.rowid LIMIT ? OFFSET ?",
+                [user_guid, limit, offset])
+    return rows, total
+
+
+def count_members(db, user_guid: str) -> int:
+    return _count(db, "SELECT COUNT(*) FROM atrium_members WHERE user_guid = ?", [user_guid])
+
+
+def duplicate_member_exists(db, user_guid: str, institution_code: str, username, password) -> bool:
+    return _count(db, "SELECT COUNT(*) FROM atrium_members WHERE user_guid = ? AND institution_code = ?"
+                      " AND username IS ? AND password IS ?",
+                  [user_guid, institution_code, username, password]) > 0
+
+
+def update_member(db, member_guid: str, changes: dict) -> None:
+    if changes:
+        sets = ", ".join(f"{column} = :{column}" for column in changes)
+        db.execute(f"UPDATE atrium_members SET {sets} WHERE guid = :guid", {**changes, "guid": member_guid})
+
+
+def delete_member(db, member_guid: str) -> None:
+    db.execute("DELETE FROM atrium_members WHERE guid = ?", [member_guid])
+
+
+# -- jobs -------------------------------------------------------------------------------
+
+def jobs_of(db, member_guids: list[str]) -> dict[str, list[dict]]:
+    """Each member's jobs, oldest first."""
+    found: dict[str, list[dict]] = {guid: [] for guid in member_guids}
+    if member_guids:
+        marks = ", ".join("?" for _ in member_guids)
+        for row in _all(db, f"SELECT * FROM atrium_jobs WHERE member_guid IN ({marks}) ORDER BY id",
+                        member_guids):
+            found[row["member_guid"]].append(row)
+    return found
+
+
+def insert_job(db, job: dict) -> None:
+    db.execute(INSERT_JOB, job)
+
+
+def update_job(db, job_id: int, changes: dict) -> None:
+    sets = ", ".join(f"{column} = :{column}" for column in changes)
+    db.execute(f"UPDATE atrium_jobs SET {sets} WHERE id = :id", {**changes, "id": job_id})
+
+
+# -- data held at the institution -------------------------------------------------------
+
+def _decoded(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["data"] = json.loads(row["data"])
+    return rows
+
+
+def list_accounts(db, member_guid: str, limit: int, offset: int) -> tuple[list[dict], int]:
+    total = _count(db, "SELECT COUNT(*) FROM atrium_accounts WHERE member_guid = ?", [member_guid])
+    rows = _all(db, "SELECT * FROM atrium_accounts WHERE member_guid = ? ORDER BY rowid LIMIT ? OFFSET ?",
+                [member_guid, limit, offset])
+    return _decoded(rows), total
+
+
+def list_transactions(db, member_guid: str, from_date: str | None, to_date: str | None,
+                      limit: int, offset: int) -> tuple[list[dict], int]:
+    where, params = "member_guid = ?", [member_guid]
+    if from_date:
+        where += " AND date >= ?"
+        params.append(from_date)
+    if to_date:
+        where += " AND date <= ?"
+        params.append(to_date)
+    total = _count(db, f"SELECT COUNT(*) FROM atrium_transactions WHERE {where}", params)
+    rows = _all(db, f"SELECT * FROM atrium_transactions WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
+                params + [limit, offset])
+    return _decoded(rows), total
+
+
+def list_rewards(db, member_guid: str) -> list[dict]:
+    return _all(db, "SELECT * FROM atrium_rewards WHERE member_guid = ? ORDER BY rowid", [member_guid])
+
+
+def get_reward(db, member_guid: str, reward_guid: str) -> dict | None:
+    return _one(db, "SELECT * FROM atrium_rewards WHERE member_guid = ? AND guid = ?",
+                [member_guid, reward_guid])

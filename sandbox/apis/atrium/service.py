@@ -1,1 +1,0 @@
-"""MX Atrium business rules: functions over a store handle and `now`; no Flask here."""
