@@ -1,4 +1,195 @@
-"""Eagle Eye AIR HTTP layer: auth, parse, call the service, render."""
-from flask import Blueprint
+"""Eagle Eye AIR HTTP layer: auth, parse, call the service, render.
+
+Paths are AIR's own below the ``/eagleeye`` mount (and below ``/eagleeye/2.0``, the
+optional API-version prefix, registered by the app factory from ``extra_prefixes``).
+"""
+from __future__ import annotations
+
+import json as stdjson
+
+from flask import Blueprint, Response, g, json, request
+from marshmallow import Schema, ValidationError
+
+from sandbox.core.auth import raw_body
+from sandbox.core.clock import request_now
+from sandbox.core.context import state_db
+from sandbox.core.scenarios import flatten_errors
+
+from . import errors, schemas, service
+from .auth import authenticate
+from .schemas import (account_json, account_transaction_json, envelope, identity_json, link_json, reward_json,
+                      wallet_json, wallet_transaction_json)
 
 bp = Blueprint("eagleeye", __name__)
+
+
+@bp.before_request
+def _authenticate():
+    g.eagleeye_client = authenticate(state_db())
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+def _json(data, status: int = 200) -> Response:
+    response = Response(json.dumps(data), status=status, content_type=errors.CONTENT_TYPE)
+    response.headers["x-ees-called-unique-id"] = errors.called_unique_id()
+    return response
+
+
+def _no_constants(name):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _validation_message(err: ValidationError) -> str:
+    return "; ".join(f"{path}: {message}" if path else message
+                     for path, message in flatten_errors(err.messages)[:5])
+
+
+def _body(schema: Schema) -> dict:
+    """The JSON object body through ``schema``; an empty body is ``{}``."""
+    raw = raw_body()
+    try:
+        data = stdjson.loads(raw.decode("utf-8"), parse_constant=_no_constants) if raw.strip() else {}
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise errors.bad_request("The request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise errors.bad_request("The request body must be a JSON object")
+    try:
+        return schema.load(data)
+    except ValidationError as err:
+        raise errors.bad_request(_validation_message(err)) from None
+
+
+def _list_args(schema: Schema, filter_columns: dict) -> tuple[dict, int, int]:
+    """(filters by column, limit, offset) from the query string."""
+    try:
+        args = schema.load(request.args.to_dict())
+    except ValidationError as err:
+        raise errors.bad_request(_validation_message(err)) from None
+    filters = {column: args[name] for name, column in filter_columns.items() if name in args}
+    return filters, args["limit"], args["offset"]
+
+
+def _listing(order_by: str, limit: int, offset: int, page, render) -> Response:
+    total, rows = page
+    return _json(envelope(total, order_by, limit, offset, [render(row) for row in rows]))
+
+
+# -- wallets -----------------------------------------------------------------------------------
+
+@bp.post("/services/wallet")
+@bp.post("/wallet")
+def create_wallet():
+    created = service.create_wallet(state_db(), request_now(), _body(schemas.create_wallet_schema))
+    body = wallet_json(created["wallet"])
+    body["identities"] = [identity_json(i) for i in created["identities"]]
+    return _json(body, 201)
+
+
+@bp.get("/wallet")
+def find_wallet():
+    value = request.args.get("identity-value")
+    if not value:
+        raise errors.bad_request("identity-value: Missing query parameter.")
+    return _json(wallet_json(service.wallet_by_identity(state_db(), value)))
+
+
+@bp.get("/wallet/<wallet_id>")
+def get_wallet(wallet_id):
+    return _json(wallet_json(service.require_wallet(state_db(), wallet_id)))
+
+
+# -- accounts ----------------------------------------------------------------------------------
+
+@bp.get("/wallet/<wallet_id>/accounts")
+def list_accounts(wallet_id):
+    filters, limit, offset = _list_args(schemas.accounts_query, schemas.ACCOUNT_FILTERS)
+    page = service.list_accounts(state_db(), wallet_id, filters, limit, offset)
+    return _listing("accountId", limit, offset, page, account_json)
+
+
+@bp.get("/wallet/<wallet_id>/account/<account_id>")
+def get_account(wallet_id, account_id):
+    return _json(account_json(service.require_account(state_db(), wallet_id, account_id)))
+
+
+@bp.post("/wallet/<wallet_id>/scheme/<scheme_id>/account")
+def open_points_account(wallet_id, scheme_id):
+    data = _body(schemas.open_account_schema)
+    return _json(account_json(service.open_points_account(state_db(), request_now(), wallet_id, scheme_id, data)), 201)
+
+
+@bp.patch("/wallet/<wallet_id>/account/<account_id>/credit")
+def credit_account(wallet_id, account_id):
+    data = _body(schemas.points_movement_schema)
+    posting = service.credit_points(state_db(), request_now(), wallet_id, account_id, data)
+    return _json(account_transaction_json(posting["row"], posting["account"]))
+
+
+@bp.patch("/wallet/<wallet_id>/account/<account_id>/debit")
+def debit_account(wallet_id, account_id):
+    data = _body(schemas.points_movement_schema)
+    posting = service.debit_points(state_db(), request_now(), wallet_id, account_id, data)
+    return _json(account_transaction_json(posting["row"], posting["account"]))
+
+
+@bp.get("/wallet/<wallet_id>/account/<account_id>/transactions")
+def list_account_transactions(wallet_id, account_id):
+    filters, limit, offset = _list_args(schemas.account_transactions_query, schemas.ACCOUNT_TRANSACTION_FILTERS)
+    page = service.list_account_transactions(state_db(), wallet_id, account_id, filters, limit, offset)
+    return _listing("accountTransactionId", limit, offset, page, account_transaction_json)
+
+
+# -- wallet transactions ------------------------------------------------------------------------
+
+@bp.get("/wallet/<wallet_id>/transactions")
+def list_wallet_transactions(wallet_id):
+    filters, limit, offset = _list_args(schemas.wallet_transactions_query, schemas.WALLET_TRANSACTION_FILTERS)
+    page = service.list_wallet_transactions(state_db(), wallet_id, filters, limit, offset)
+    return _listing("walletTransactionId", limit, offset, page, lambda pair: wallet_transaction_json(*pair))
+
+
+@bp.get("/wallet/<wallet_id>/transaction/<wallet_transaction_id>")
+def get_wallet_transaction(wallet_id, wallet_transaction_id):
+    row, refs = service.get_wallet_transaction(state_db(), wallet_id, wallet_transaction_id)
+    return _json(wallet_transaction_json(row, refs))
+
+
+@bp.post("/services/wallet/<wallet_id>/transaction/exchange/pointsreward")
+def exchange(wallet_id):
+    data = _body(schemas.exchange_schema)
+    result = service.exchange(state_db(), request_now(), wallet_id, data, g.eagleeye_client["location"])
+    accounts = [account_transaction_json(p["row"], p["account"]) for p in result.postings]
+    wallet_transaction = wallet_transaction_json(result.wallet_transaction, accounts)
+    if result.errors:
+        return _json({"walletTransaction": wallet_transaction, "accountTransactions": accounts,
+                      "errors": result.errors}, 207)
+    return _json(wallet_transaction, 201)
+
+
+# -- reward banks and wallet links -----------------------------------------------------------------
+
+@bp.get("/banks/pointsreward/<bank_id>/rewards")
+def list_rewards(bank_id):
+    filters, limit, offset = _list_args(schemas.rewards_query, schemas.REWARD_FILTERS)
+    page = service.list_rewards(state_db(), bank_id, filters, limit, offset)
+    return _listing("pointsRewardBankRewardId", limit, offset, page, reward_json)
+
+
+@bp.get("/wallet/<wallet_id>/bank/pointsreward/links")
+def list_links(wallet_id):
+    filters, limit, offset = _list_args(schemas.links_query, schemas.LINK_FILTERS)
+    page = service.list_links(state_db(), wallet_id, filters, limit, offset)
+    return _listing("pointsRewardBankWalletLinkId", limit, offset, page, link_json)
+
+
+@bp.post("/wallet/<wallet_id>/link/bank/pointsreward/<bank_id>")
+def create_link(wallet_id, bank_id):
+    data = _body(schemas.link_create_schema)
+    return _json(link_json(service.create_link(state_db(), request_now(), wallet_id, bank_id, data)), 201)
+
+
+@bp.patch("/wallet/<wallet_id>/link/bank/pointsreward/link/<link_id>")
+def amend_link(wallet_id, link_id):
+    data = _body(schemas.link_amend_schema)
+    return _json(link_json(service.amend_link(state_db(), request_now(), wallet_id, link_id, data)))

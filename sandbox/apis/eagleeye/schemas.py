@@ -1,1 +1,327 @@
-"""Eagle Eye AIR wire format (request and response schemas)."""
+"""Eagle Eye AIR wire format: request schemas (marshmallow) and response renderers.
+
+AIR objects carry ids as numeric strings, instants as ``2025-01-29T20:27:27+00:00`` and
+empty maps as ``[]`` (research notes 4.1); the renderers below keep those habits.
+Requests ignore fields they do not know (the vendor objects have many more), but a
+known field of the wrong type is a 400.
+"""
+from __future__ import annotations
+
+from datetime import timezone
+
+from marshmallow import (EXCLUDE, Schema, ValidationError, fields, post_load, validate,
+                         validates_schema)
+
+from sandbox.core.scenarios import InstantField
+from sandbox.core.timeutil import from_db
+
+MAX_POINTS = 2_147_483_647            # AIR documents int32 for limits; points stay in range
+OPEN_END = "2038-01-19T03:14:07+00:00"  # AIR's "no end" account date
+ENUM_LIKE = validate.Regexp(r"^[A-Z][A-Z0-9_]{0,49}$", error="Expected an upper-case code such as ACTIVE.")
+
+
+# -- fields ----------------------------------------------------------------------------
+
+class IdField(fields.Field):
+    """An AIR id: a string, or a non-negative integer (some clients send numbers)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**18:
+            return str(value)
+        if isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable() and value.strip() == value:
+            return value
+        raise ValidationError("Expected an id: a non-empty string (at most 64 characters) or a number.")
+
+
+class StrictInt(fields.Integer):
+    """An integer that is really one in the JSON (no strings, floats or booleans)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Scalar(fields.Field):
+    """A key/value map value: a short string, a number, a boolean or null."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and len(value) > 255:
+            raise ValidationError("Values are limited to 255 characters.")
+        if isinstance(value, float) and value != value:
+            raise ValidationError("Expected a number, not NaN.")
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        raise ValidationError("Expected a string, number, boolean or null.")
+
+
+def _text(max_length: int = 255, **kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+def _details(**kwargs) -> fields.Dict:
+    """``transactionDetails`` / ``properties``: keys and values under 255 characters."""
+    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=255)), values=Scalar(),
+                       allow_none=True, **kwargs)
+
+
+def _meta() -> fields.Dict:
+    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=255)), allow_none=True)
+
+
+class LenientSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+# -- requests ----------------------------------------------------------------------------
+
+class LocationSchema(LenientSchema):
+    incomingIdentifier = IdField(allow_none=True)
+    parentIncomingIdentifier = IdField(allow_none=True)
+    storeId = IdField(allow_none=True)
+    storeParentId = IdField(allow_none=True)
+
+
+class WalletTransactionOptions(LenientSchema):
+    reference = _text(allow_none=True)
+    meta = _meta()
+
+
+class AccountTransactionOptions(LenientSchema):
+    transactionDetails = _details()
+    properties = _details()
+
+
+class CreateAccountOptions(AccountTransactionOptions):
+    status = fields.String(validate=ENUM_LIKE)
+    state = fields.String(validate=ENUM_LIKE)
+    meta = _meta()
+
+
+class ExchangeSchema(LenientSchema):
+    """The Exchange body. The seed renders no field names, so both the short names and
+    AIR's own object names are accepted for the bank and the reward (research 7.1)."""
+
+    accountId = IdField(required=True)
+    rewardBankId = IdField()
+    pointsRewardBankId = IdField()
+    rewardId = IdField()
+    pointsRewardBankRewardId = IdField()
+    walletTransaction = fields.Nested(WalletTransactionOptions, allow_none=True)
+    exchangeAccountTransaction = fields.Nested(AccountTransactionOptions, allow_none=True)
+    createAccountTransaction = fields.Nested(CreateAccountOptions, allow_none=True)
+    location = fields.Nested(LocationSchema, allow_none=True)
+
+    @validates_schema
+    def one_name_each(self, data, **kwargs):
+        for short, long in (("rewardBankId", "pointsRewardBankId"), ("rewardId", "pointsRewardBankRewardId")):
+            if short not in data and long not in data:
+                raise ValidationError("Missing data for required field.", long)
+            if short in data and long in data and data[short] != data[long]:
+                raise ValidationError(f"{short} and {long} disagree.", long)
+
+    @post_load
+    def normalise(self, data, **kwargs):
+        return {
+            "account_id": data["accountId"],
+            "bank_id": data.get("pointsRewardBankId", data.get("rewardBankId")),
+            "reward_id": data.get("pointsRewardBankRewardId", data.get("rewardId")),
+            "wallet_transaction": data.get("walletTransaction") or {},
+            "exchange_account_transaction": data.get("exchangeAccountTransaction") or {},
+            "create_account_transaction": data.get("createAccountTransaction") or {},
+            "location": data.get("location"),
+        }
+
+
+class IdentitySchema(LenientSchema):
+    type = fields.String(load_default="CUSTOMER_ID", validate=ENUM_LIKE)
+    value = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    friendlyName = _text(allow_none=True, load_default=None)
+    status = fields.String(load_default="ACTIVE", validate=ENUM_LIKE)
+    state = fields.String(load_default="DEFAULT", validate=ENUM_LIKE)
+
+
+class CreateWalletSchema(LenientSchema):
+    friendlyName = _text(allow_none=True, load_default=None)
+    status = fields.String(load_default="ACTIVE", validate=validate.OneOf(["ACTIVE", "INACTIVE", "SUSPENDED"]))
+    type = fields.String(load_default="CONSUMER", validate=ENUM_LIKE)
+    state = fields.String(load_default="DEFAULT", validate=ENUM_LIKE)
+    meta = _meta()
+    identities = fields.List(fields.Nested(IdentitySchema), load_default=list,
+                             validate=validate.Length(max=50))
+
+
+class OpenAccountSchema(LenientSchema):
+    status = fields.String(load_default="ACTIVE", validate=ENUM_LIKE)
+    state = fields.String(load_default="EARNBURN", validate=ENUM_LIKE)
+    meta = _meta()
+
+
+class PointsMovementSchema(AccountTransactionOptions):
+    """Credit or debit: ``value`` points (a positive integer)."""
+
+    value = StrictInt(required=True, validate=validate.Range(min=1, max=MAX_POINTS))
+
+
+class LinkAmendSchema(LenientSchema):
+    status = fields.String(validate=ENUM_LIKE)
+    type = fields.String(validate=ENUM_LIKE)
+    state = fields.String(validate=ENUM_LIKE)
+    validFrom = InstantField(allow_none=True)
+    validTo = InstantField(allow_none=True)
+    pointsRewardBankRewardId = IdField(allow_none=True)
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data.get("validFrom") and data.get("validTo") and data["validFrom"] > data["validTo"]:
+            raise ValidationError("validTo is before validFrom.", "validTo")
+
+
+class LinkCreateSchema(LinkAmendSchema):
+    status = fields.String(load_default="ACTIVE", validate=ENUM_LIKE)
+    type = fields.String(load_default="CAMPAIGN", validate=ENUM_LIKE)
+    state = fields.String(load_default="LOADED", validate=ENUM_LIKE)
+    validFrom = InstantField(allow_none=True, load_default=None)
+    validTo = InstantField(allow_none=True, load_default=None)
+    pointsRewardBankRewardId = IdField(allow_none=True, load_default=None)
+
+
+def _list_query(default_limit: int, **filters) -> Schema:
+    spec = {"limit": fields.Integer(load_default=default_limit, validate=validate.Range(min=1, max=1000)),
+            "offset": fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9))}
+    spec.update({name: fields.String(validate=validate.Length(max=255)) for name in filters})
+    schema_cls = Schema.from_dict(spec, name="ListQuery")
+    schema_cls.Meta.unknown = EXCLUDE
+    return schema_cls()
+
+
+# query parameter -> column, per list endpoint
+ACCOUNT_FILTERS = {"type": "type", "status": "status", "state": "state", "clientType": "client_type"}
+WALLET_TRANSACTION_FILTERS = {"type": "type", "status": "status", "state": "state", "reference": "reference"}
+ACCOUNT_TRANSACTION_FILTERS = {"event": "event", "status": "status"}
+LINK_FILTERS = {"status": "status", "state": "state"}
+REWARD_FILTERS = {"status": "status"}
+
+accounts_query = _list_query(20, **ACCOUNT_FILTERS)
+wallet_transactions_query = _list_query(20, **WALLET_TRANSACTION_FILTERS)
+account_transactions_query = _list_query(20, **ACCOUNT_TRANSACTION_FILTERS)
+links_query = _list_query(20, **LINK_FILTERS)
+rewards_query = _list_query(100, **REWARD_FILTERS)
+
+exchange_schema = ExchangeSchema()
+create_wallet_schema = CreateWalletSchema()
+open_account_schema = OpenAccountSchema()
+points_movement_schema = PointsMovementSchema()
+link_create_schema = LinkCreateSchema()
+link_amend_schema = LinkAmendSchema()
+
+
+# -- responses ---------------------------------------------------------------------------
+
+def air_time(db_text: str | None) -> str | None:
+    """A stored instant as AIR writes it: seconds and a ``+00:00`` offset."""
+    dt = from_db(db_text)
+    return None if dt is None else dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def _map(value):
+    """AIR serialises an empty or missing map as ``[]``."""
+    return value if value else []
+
+
+def envelope(total: int, order_by: str, limit: int, offset: int, results: list) -> dict:
+    return {"total": total, "orderBy": [{"name": order_by, "order": "ASC"}], "limit": limit,
+            "offset": offset, "results": results}
+
+
+def wallet_json(row: dict) -> dict:
+    return {"walletId": row["wallet_id"], "friendlyName": row["friendly_name"], "status": row["status"],
+            "type": row["type"], "state": row["state"], "meta": _map(row["meta"]),
+            "dateCreated": air_time(row["date_created"]), "lastUpdated": air_time(row["last_updated"]),
+            "relationships": {"parent": [], "child": [], "associate": [], "donor": []}}
+
+
+def identity_json(row: dict) -> dict:
+    return {"identityId": row["identity_id"], "walletId": row["wallet_id"], "type": row["type"],
+            "friendlyName": row["friendly_name"], "value": row["value"], "safeValue": None,
+            "secret": None, "dates": {"start": air_time(row["date_created"]), "end": None},
+            "meta": [], "state": row["state"], "status": row["status"],
+            "dateCreated": air_time(row["date_created"]), "lastUpdated": air_time(row["last_updated"]),
+            "mobileWallet": None}
+
+
+def points_balances(row: dict) -> dict:
+    """POINTS balances. The sandbox has no pending or locked points, so usable = current."""
+    return {"current": row["current"], "usable": row["current"], "locked": 0, "lifetime": row["lifetime"],
+            "lifetimeSpend": 0, "lifetimeSpendValue": 0, "pending": 0}
+
+
+COUPON_BALANCES = {"available": 0, "refundable": 0}
+
+
+def account_json(row: dict) -> dict:
+    balances = points_balances(row) if row["type"] == "POINTS" else dict(COUPON_BALANCES)
+    return {"accountId": row["account_id"], "walletId": row["wallet_id"], "campaignId": row["campaign_id"],
+            "type": row["type"], "clientType": row["client_type"], "status": row["status"],
+            "state": row["state"],
+            "dates": {"start": air_time(row["date_start"]), "end": air_time(row["date_end"]) or OPEN_END},
+            "meta": _map(row["meta"]), "dateCreated": air_time(row["date_created"]),
+            "lastUpdated": air_time(row["last_updated"]), "overrides": [], "balances": balances,
+            "relationships": [], "mobileWallet": None}
+
+
+def account_transaction_json(row: dict, account: dict | None = None) -> dict:
+    """An account transaction; write responses embed the account as it was right after it."""
+    body = {"accountTransactionId": row["account_transaction_id"],
+            "parentAccountTransactionId": row["parent_account_transaction_id"],
+            "accountId": row["account_id"]}
+    if account is not None:
+        body["account"] = account_json(account)
+    body.update({"event": row["event"], "value": row["value"], "source": 1, "status": row["status"],
+                 "balancesBefore": row["balances_before"], "balancesAfter": row["balances_after"],
+                 "transactionDetails": _map(row["transaction_details"]),
+                 "properties": _map(row["properties"]),
+                 "dateCreated": air_time(row["date_created"]), "lastUpdated": air_time(row["last_updated"])})
+    return body
+
+
+def location_json(location: dict | None) -> dict:
+    location = location or {}
+    return {"storeId": location.get("storeId"), "storeParentId": location.get("storeParentId"),
+            "incomingIdentifier": location.get("incomingIdentifier"),
+            "parentIncomingIdentifier": location.get("parentIncomingIdentifier")}
+
+
+def wallet_transaction_json(row: dict, accounts: list[dict]) -> dict:
+    """``accounts`` is full account transactions (write responses) or
+    ``{accountId, accountTransactionId}`` references (reads), as AIR does."""
+    return {"walletTransactionId": row["wallet_transaction_id"], "parentWalletTransactionId": "0",
+            "walletId": row["wallet_id"], "reference": row["reference"],
+            "transactionDateTime": air_time(row["transaction_date_time"]),
+            "transactionDateTimeOffset": "+00:00", "identityId": None, "identity": None,
+            "type": row["type"], "status": row["status"], "meta": row["meta"] or None,
+            "state": row["state"], "expiryDate": None, "accounts": accounts,
+            "basket": {"contents": None, "summary": None, "payment": None}, "channel": None,
+            "location": location_json(row["location"]),
+            "dateCreated": air_time(row["date_created"]), "lastUpdated": air_time(row["last_updated"])}
+
+
+def link_json(row: dict) -> dict:
+    return {"pointsRewardBankWalletLinkId": row["link_id"], "walletId": row["wallet_id"],
+            "pointsRewardBankId": row["bank_id"], "pointsRewardBankRewardId": row["reward_id"],
+            "type": row["type"], "status": row["status"], "state": row["state"],
+            "validFrom": air_time(row["valid_from"]), "validTo": air_time(row["valid_to"]),
+            "dateCreated": air_time(row["date_created"]), "lastUpdated": air_time(row["last_updated"])}
+
+
+def reward_json(row: dict) -> dict:
+    return {"pointsRewardBankRewardId": row["reward_id"], "pointsRewardBankId": row["bank_id"],
+            "resourceType": row["resource_type"], "resourceId": row["resource_id"],
+            "threshold": row["threshold"], "cost": row["cost"], "status": row["status"],
+            "dateCreated": air_time(row["date_created"]), "lastUpdated": air_time(row["last_updated"]),
+            "reasonCode": None}
+

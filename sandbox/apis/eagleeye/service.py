@@ -1,1 +1,0 @@
-"""Eagle Eye AIR business rules: functions over a store handle and `now`; no Flask here."""
