@@ -1,4 +1,154 @@
-"""MyRewards HTTP layer: auth, parse, call the service, render."""
-from flask import Blueprint
+"""MyRewards HTTP layer: auth, parse, call the service, render. Paths are the vendor's,
+below the ``/myrewards`` mount prefix."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, json, request
+
+from sandbox.core.clock import request_now
+from sandbox.core.context import state_db
+
+from . import errors, schemas
+from .auth import authorize
+from .schemas import BodyError, path_id
+from .service import performance, transactions, users
 
 bp = Blueprint("myrewards", __name__)
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _json(data, status: int = 200) -> Response:
+    return Response(json.dumps(data, separators=(",", ":")), status=status, content_type=errors.JSON_TYPE)
+
+
+def _params() -> dict:
+    """Query string and body as one Rails-style params hash (the body wins). JSON and
+    form data are both accepted; form keys may nest (``transaction[points]=100``)."""
+    params = schemas.rails_params(request.args.items(multi=True))
+    if request.mimetype in FORM_TYPES:
+        params.update(schemas.rails_params(request.form.items(multi=True)))
+        return params
+    raw = request.get_data(cache=True)
+    if raw.strip():
+        body = schemas.decode_json(raw)
+        params.update(body if isinstance(body, dict) else {"_json": body})
+    return params
+
+
+def _params_or_400() -> dict:
+    try:
+        return _params()
+    except BodyError as exc:
+        raise errors.bad_request(str(exc)) from None
+
+
+# -- registration questions and user groups (the users permission) ------------------------
+
+@bp.get("/api/v2/registration_questions")
+def list_registration_questions():
+    caller = authorize(state_db(), "users", "read")
+    found = users.registration_questions(state_db(), caller.programme_id)
+    return _json(schemas.registration_questions_out.dump(found))
+
+
+@bp.get("/api/v2/user_groups")
+@bp.get("/api/v2/user_group")
+def list_user_groups():
+    caller = authorize(state_db(), "users", "read")
+    return _json(schemas.user_groups_out.dump(users.user_groups(state_db(), caller.programme_id)))
+
+
+@bp.get("/api/v2/user_groups/<group_id>")
+@bp.get("/api/v2/user_group/<group_id>")
+def show_user_group(group_id):
+    caller = authorize(state_db(), "users", "read")
+    return _json(schemas.user_group_out.dump(users.user_group(state_db(), caller.programme_id, path_id(group_id))))
+
+
+# -- users ----------------------------------------------------------------------------------
+
+@bp.post("/api/v2/users")
+def create_user():
+    caller = authorize(state_db(), "users", "write")
+    given, problems = schemas.load_user(_params_or_400())
+    user = users.create_user(state_db(), request_now(), caller.programme_id, given, problems)
+    return _json(schemas.user_out(user), 201)
+
+
+@bp.route("/api/v2/users/<user_id>", methods=["PUT", "PATCH"])
+def update_user(user_id):
+    caller = authorize(state_db(), "users", "write")
+    given, problems = schemas.load_user(_params_or_400())
+    user = users.update_user(state_db(), request_now(), caller.programme_id, path_id(user_id), given, problems)
+    return _json(schemas.user_out(user))
+
+
+# -- transactions -------------------------------------------------------------------------------
+
+@bp.get("/api/v2/users/<user_id>/transactions")
+def list_transactions(user_id):
+    caller = authorize(state_db(), "transactions", "read")
+    found = transactions.list_transactions(state_db(), caller.programme_id, path_id(user_id))
+    return _json(schemas.transactions_out.dump(found))
+
+
+@bp.get("/api/v2/users/<user_id>/transactions/last")
+def last_transaction(user_id):
+    caller = authorize(state_db(), "transactions", "read")
+    found = transactions.last_transaction(state_db(), caller.programme_id, path_id(user_id))
+    return _json(schemas.transaction_out.dump(found))
+
+
+@bp.post("/api/v1/users/<user_id>/transactions")
+def create_transaction(user_id):
+    """Not JSON or form data at all counts as an invalid transaction (406): the seed
+    lists no 400 for this endpoint."""
+    caller = authorize(state_db(), "transactions", "write")
+    try:
+        given, problems = schemas.load_transaction(_params())
+    except BodyError as exc:
+        given, problems = {}, [str(exc)]
+    result = transactions.post_transaction(
+        state_db(), request_now(), caller.programme_id, path_id(user_id), given, problems)
+    return _json(result)
+
+
+# -- performance ---------------------------------------------------------------------------------
+
+@bp.get("/api/v2/performance/data_fields")
+def list_data_fields():
+    caller = authorize(state_db(), "performance", "read")
+    return _json(schemas.data_fields_out.dump(performance.data_fields(state_db(), caller.programme_id)))
+
+
+@bp.get("/api/v2/performance/promotions")
+def list_promotions():
+    caller = authorize(state_db(), "performance", "read")
+    return _json(schemas.promotions_out.dump(performance.promotions(state_db(), caller.programme_id)))
+
+
+@bp.get("/api/v2/performance/promotions/<promotion_id>/data_fields")
+def list_promotion_data_fields(promotion_id):
+    caller = authorize(state_db(), "performance", "read")
+    found = performance.promotion_data_fields(state_db(), caller.programme_id, path_id(promotion_id))
+    return _json(schemas.promotion_data_fields_out.dump(found))
+
+
+@bp.post("/api/v2/performance/data")
+@bp.post("/api/v2/performance/promotions/<promotion_id>/data")
+def create_sales_data(promotion_id=None):
+    """201 with an empty body; 422 with ``index_of_failed_data`` when any record fails."""
+    caller = authorize(state_db(), "performance", "write")
+    params = _params_or_400()
+    if promotion_id is None and not schemas.is_blank(params.get("promotion_id")):
+        promotion_id = str(params["promotion_id"])
+    promotion = None if promotion_id is None else path_id(promotion_id)
+    if promotion_id is not None and promotion is None:
+        raise errors.not_found("Promotion")
+    try:
+        records = schemas.load_claims(params)
+    except BodyError as exc:
+        raise errors.bad_request(str(exc)) from None
+    performance.create_sales_data(state_db(), request_now(), caller.programme_id, promotion, records)
+    response = Response(status=201)
+    del response.headers["Content-Type"]
+    return response

@@ -1,1 +1,496 @@
-"""MyRewards wire format (request and response schemas)."""
+"""MyRewards wire format: request bodies (JSON, or form data with Rails-style nested keys
+such as ``transaction[points]=100``), request schemas, and the response shapes.
+
+Validation messages are Rails-like ("points must be greater than 0") and start with the
+field name exactly as the client sent it.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import date
+
+from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
+
+from sandbox.core.timeutil import from_db
+
+MAX_POINTS = 2_147_483_647            # the vendor's integer columns are 32-bit
+MAX_TEXT = 255
+MAX_REASON = 250
+USER_FIELDS = ("username", "email", "title", "firstname", "lastname", "company", "job_title",
+               "address_1", "address_2", "town", "postcode", "county", "country", "date_of_birth",
+               "telephone", "mobile", "tsandcs", "consented", "marketing_consented", "user_group_id")
+ANSWERS = "registration_answers_attributes"
+TRUE_WORDS = {"true", "1", "t", "on", "yes"}
+FALSE_WORDS = {"false", "0", "f", "off", "no"}
+_WHOLE = re.compile(r"[+-]?\d{1,30}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_INTERNATIONAL_PHONE = re.compile(r"\+\d{9,15}")
+_KEY_PART = re.compile(r"\[([^\[\]]*)\]")
+MAX_KEY_DEPTH = 32
+
+
+# -- request bodies ---------------------------------------------------------------------
+
+class BodyError(ValueError):
+    """The body could not be read at all (not JSON, not UTF-8)."""
+
+
+def decode_json(raw: bytes):
+    def refuse(constant):
+        raise ValueError(f"{constant} is not valid JSON")
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=refuse)
+    except UnicodeDecodeError:
+        raise BodyError("The request body is not valid UTF-8") from None
+    except (ValueError, RecursionError):
+        raise BodyError("The request body is not valid JSON") from None
+
+
+def rails_params(pairs) -> dict:
+    """Rack's nested parameter decoding: ``a[b]=1`` -> ``{"a": {"b": "1"}}``,
+    ``a[]=1&a[]=2`` -> ``{"a": ["1", "2"]}``, ``a[][x]=1&a[][x]=2`` -> two hashes."""
+    params: dict = {}
+    for name, value in pairs:
+        head, bracket, rest = name.partition("[")
+        path = [head] + (_KEY_PART.findall(bracket + rest) if bracket else [])
+        if head and len(path) <= MAX_KEY_DEPTH:
+            _assign(params, path, value)
+    return params
+
+
+def _assign(target: dict, path: list[str], value) -> None:
+    key, rest = path[0], path[1:]
+    if not rest:
+        target[key] = value
+        return
+    if rest[0] == "":
+        items = target.get(key)
+        if not isinstance(items, list):
+            items = target[key] = []
+        if len(rest) == 1:
+            items.append(value)
+        elif items and isinstance(items[-1], dict) and not _has_path(items[-1], rest[1:]):
+            _assign(items[-1], rest[1:], value)
+        else:
+            items.append({})
+            _assign(items[-1], rest[1:], value)
+        return
+    child = target.get(key)
+    if not isinstance(child, dict):
+        child = target[key] = {}
+    _assign(child, rest, value)
+
+
+def _has_path(item: dict, path: list[str]) -> bool:
+    for key in path:
+        if not isinstance(item, dict) or key not in item:
+            return False
+        item = item[key]
+    return True
+
+
+def listify(value):
+    """A hash keyed "0", "1", ... (how forms send arrays of hashes) as a list."""
+    if isinstance(value, dict) and value and all(isinstance(k, str) and k.isdigit() for k in value):
+        return [value[k] for k in sorted(value, key=int)]
+    return value
+
+
+def path_id(text: str) -> int | None:
+    """A record id from the URL, or None when it cannot name a record."""
+    return int(text) if text.isdigit() and len(text) <= 18 and int(text) > 0 else None
+
+
+def whole_number(value) -> int | None:
+    """An integer given natively or as a string of digits; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def flag(value) -> bool | None:
+    """true/false as a JSON boolean or a string ("true", "1", ...); None when neither."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+
+
+def is_blank(value) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def iso_date(value) -> str | None:
+    try:
+        return date.fromisoformat(value.strip()).isoformat() if isinstance(value, str) \
+            and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) else None
+    except ValueError:
+        return None
+
+
+# -- field types ----------------------------------------------------------------------------
+
+class WholeNumber(fields.Field):
+    """An integer, natively or as digits in a string (form data is all strings)."""
+    default_error_messages = {"invalid": "must be a whole number"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = whole_number(value)
+        if number is None:
+            raise self.make_error("invalid")
+        return number
+
+
+class RecordId(fields.Field):
+    """An id kept as the client sent it ("10" or 10), once it is known to be one.
+    With ``blank_ok`` an empty string passes (a form's way of leaving it out)."""
+    default_error_messages = {"invalid": "must be an id (a whole number)"}
+
+    def __init__(self, *, blank_ok: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.blank_ok = blank_ok
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if self.blank_ok and isinstance(value, str) and not value.strip():
+            return value
+        number = whole_number(value)
+        if number is None or not 0 < number <= 2 ** 63 - 1:
+            raise self.make_error("invalid")
+        return value
+
+
+class ProfileValue(fields.Field):
+    """A profile value as the client sent it: text, or a JSON number or boolean."""
+    default_error_messages = {"invalid": "must be text", "too_long": f"is too long (maximum is {MAX_TEXT} characters)"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, (dict, list)) or (isinstance(value, float) and not math.isfinite(value)):
+            raise self.make_error("invalid")
+        if len(str(value)) > MAX_TEXT:
+            raise self.make_error("too_long")
+        return value
+
+
+class Flag(fields.Field):
+    """A boolean as the client sent it (true, "true", "1", ...)."""
+    default_error_messages = {"invalid": "must be true or false"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not value.strip():
+            return None
+        if flag(value) is None:
+            raise self.make_error("invalid")
+        return value
+
+
+class TransactionType(fields.Field):
+    default_error_messages = {"invalid": "must be Credit or Debit"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        word = value.strip().lower() if isinstance(value, str) else None
+        if word not in ("credit", "debit"):
+            raise self.make_error("invalid")
+        return word.capitalize()
+
+
+class Answer(fields.Field):
+    """A registration answer: text, a number, a boolean, or a list of those."""
+    default_error_messages = {"invalid": "must be text or a list of texts"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, (dict, list)) for v in items) or len(json.dumps(value)) > 10_000:
+            raise self.make_error("invalid")
+        return value
+
+
+def _unless_blank(check, message):
+    def run(value):
+        if not is_blank(value) and not check(str(value).strip()):
+            raise ValidationError(message)
+    return run
+
+
+def _not_blank(value):
+    if is_blank(value):
+        raise ValidationError("can't be blank")
+
+
+valid_email = _unless_blank(lambda v: _EMAIL.fullmatch(v), "is not a valid email address")
+international_phone = _unless_blank(
+    lambda v: _INTERNATIONAL_PHONE.fullmatch(v),
+    "must be in international format: '+', the country code, then at least 8 digits (e.g. +447876543210)")
+date_format = _unless_blank(lambda v: iso_date(v), "must be a date in the format YYYY-MM-DD")
+
+
+def positive_points(value):
+    if value < 1:
+        raise ValidationError("must be greater than 0")
+    if value > MAX_POINTS:
+        raise ValidationError(f"must be less than or equal to {MAX_POINTS}")
+
+
+_REQUIRED = {"required": "can't be blank", "null": "can't be blank"}
+
+
+# -- requests ---------------------------------------------------------------------------------
+
+class TransactionSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    transaction_type = TransactionType(required=True, error_messages=_REQUIRED)
+    variety = fields.String(required=True, validate=_not_blank,
+                            error_messages={**_REQUIRED, "invalid": "must be text"})
+    points = WholeNumber(required=True, error_messages=_REQUIRED, validate=positive_points)
+    reason = fields.String(required=True, error_messages={**_REQUIRED, "invalid": "must be text"}, validate=[
+        _not_blank, validate.Length(max=MAX_REASON, error=f"is too long (maximum is {MAX_REASON} characters)")])
+    remote_transaction_id = ProfileValue(allow_none=True, load_default=None)
+
+
+class AnswerSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    error_messages = {"type": "must be an object"}
+
+    registration_question_id = RecordId(required=True, error_messages=_REQUIRED)
+    answer = Answer(allow_none=True, load_default=None)
+
+
+class UserSchema(Schema):
+    """Every field optional here; the programme's rules (identifier, required fields,
+    uniqueness, mandatory questions) are the service's."""
+    class Meta:
+        unknown = EXCLUDE
+
+    username = ProfileValue(allow_none=True)
+    email = ProfileValue(allow_none=True, validate=valid_email)
+    title = ProfileValue(allow_none=True)
+    firstname = ProfileValue(allow_none=True)
+    lastname = ProfileValue(allow_none=True)
+    company = ProfileValue(allow_none=True)
+    job_title = ProfileValue(allow_none=True)
+    address_1 = ProfileValue(allow_none=True)
+    address_2 = ProfileValue(allow_none=True)
+    town = ProfileValue(allow_none=True)
+    postcode = ProfileValue(allow_none=True)
+    county = ProfileValue(allow_none=True)
+    country = ProfileValue(allow_none=True)
+    date_of_birth = ProfileValue(allow_none=True, validate=date_format)
+    telephone = ProfileValue(allow_none=True, validate=international_phone)
+    mobile = ProfileValue(allow_none=True, validate=international_phone)
+    tsandcs = Flag(allow_none=True)
+    consented = Flag(allow_none=True)
+    marketing_consented = Flag(allow_none=True)
+    user_group_id = RecordId(allow_none=True, blank_ok=True)
+    registration_answers_attributes = fields.List(
+        fields.Nested(AnswerSchema), allow_none=True,
+        error_messages={"invalid": "must be a list of {registration_question_id, answer}"})
+
+    @pre_load
+    def answers_as_list(self, data, **kwargs):
+        if isinstance(data, dict) and ANSWERS in data:
+            data = {**data, ANSWERS: listify(data[ANSWERS])}
+        return data
+
+
+CLAIM_KEYS = ("date_of_sale", "product_or_activity", "quantity", "username", "user_id", "promotion_id")
+CLAIM_ALIASES = {"sale_date": "date_of_sale", "product_or_activity_ref": "product_or_activity"}
+
+
+class ClaimSchema(Schema):
+    """One record of a sales-data upload; any other key is a custom data field answer."""
+    class Meta:
+        unknown = INCLUDE
+
+    date_of_sale = fields.Raw(required=True, error_messages=_REQUIRED, validate=[_not_blank, date_format])
+    product_or_activity = ProfileValue(required=True, error_messages=_REQUIRED, validate=_not_blank)
+    quantity = WholeNumber(required=True, error_messages=_REQUIRED, validate=positive_points)
+    username = ProfileValue(allow_none=True)
+    user_id = WholeNumber(allow_none=True, validate=validate.Range(min=1, max=2 ** 63 - 1, error="is not a user id"))
+
+    @pre_load
+    def accept_later_spellings(self, data, **kwargs):
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for alias, name in CLAIM_ALIASES.items():
+            if alias in data:
+                value = data.pop(alias)
+                data.setdefault(name, value)
+        return data
+
+    @validates_schema
+    def one_user(self, data, **kwargs):
+        given = [k for k in ("username", "user_id") if not is_blank(data.get(k))]
+        if len(given) != 1:
+            raise ValidationError("must be given as exactly one of username (or email) and user_id", "user")
+
+
+_transaction = TransactionSchema()
+_user = UserSchema()
+_claim = ClaimSchema()
+TRANSACTION_KEYS = ("transaction_type", "variety", "points", "reason")
+
+
+def full_messages(messages, prefix: str = "") -> list[str]:
+    """marshmallow's error dict as ["points must be greater than 0", ...]."""
+    found = []
+    for key, value in messages.items():
+        name = f"{prefix}[{key}]" if isinstance(key, int) else f"{prefix}.{key}" if prefix else str(key)
+        if key == "_schema":
+            name = prefix
+        if isinstance(value, dict):
+            found.extend(full_messages(value, name))
+        else:
+            found.extend(f"{name} {m}".strip() for m in value)
+    return found
+
+
+def _load(schema: Schema, data: dict) -> tuple[dict, list[str]]:
+    try:
+        return schema.load(data), []
+    except ValidationError as err:
+        valid = err.valid_data if isinstance(err.valid_data, dict) else {}
+        return valid, full_messages(err.messages)
+
+
+def load_transaction(params: dict) -> tuple[dict, list[str]]:
+    """The ``transaction`` of a v1 POST and what is wrong with it. A body without the
+    wrapper is taken as the transaction itself (Rails wraps JSON parameters)."""
+    body = params.get("transaction")
+    if body is None and any(k in params for k in TRANSACTION_KEYS):
+        body = params
+    if body is None:
+        return {}, ["transaction can't be blank"]
+    if not isinstance(body, dict):
+        return {}, ["transaction must be an object"]
+    return _load(_transaction, body)
+
+
+def load_user(params: dict) -> tuple[dict, list[str]]:
+    """The user fields given (only those), and what is wrong with their format. A body
+    wrapped as ``{"user": {...}}`` is accepted too."""
+    if isinstance(params.get("user"), dict) and not any(k in params for k in USER_FIELDS):
+        params = params["user"]
+    return _load(_user, params)
+
+
+def load_claims(params: dict) -> list[tuple[dict, list[str]]]:
+    """Each record of ``data`` with its format problems. Raises BodyError when there is
+    no list of records at all."""
+    records = listify(params.get("data"))
+    if is_blank(records) or not isinstance(records, list):
+        raise BodyError("Missing required key: data (a list of sales data records)")
+    loaded = []
+    for record in records:
+        if isinstance(record, dict):
+            loaded.append(_load(_claim, record))
+        else:
+            loaded.append(({}, ["each data record must be an object"]))
+    return loaded
+
+
+# -- responses -----------------------------------------------------------------------------------
+
+def vendor_time(stored: str | None) -> str | None:
+    """``2016-03-18T02:20:02.000+00:00``: ISO-8601 with milliseconds and an offset."""
+    dt = from_db(stored)
+    return None if dt is None else dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}+00:00"
+
+
+def _text_flag(value) -> str:
+    return "true" if value else "false"
+
+
+class TransactionOut(Schema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    description = fields.String(attribute="reason")
+    value = fields.Integer()
+    balance = fields.Integer()
+    transaction_type = fields.Function(lambda row: row["variety"].lower())
+    remote_transaction_id = fields.String(allow_none=True)
+    created_at = fields.Function(lambda row: vendor_time(row["created_at"]))
+
+
+class RegistrationQuestionOut(Schema):
+    """Booleans as the strings "true"/"false", as the seed shows."""
+    id = fields.Integer()
+    label = fields.String()
+    mandatory = fields.Function(lambda row: _text_flag(row["mandatory"]))
+    field_type = fields.String()
+    options = fields.String()
+    field_name = fields.String()
+    free_text = fields.Function(lambda row: _text_flag(row["free_text"]))
+
+
+class UserGroupOut(Schema):
+    """Every value a string (or null), as the seed shows."""
+    id = fields.Function(lambda row: str(row["id"]))
+    name = fields.String()
+    parent_id = fields.Function(lambda row: None if row["parent_id"] is None else str(row["parent_id"]))
+    default = fields.Function(lambda row: _text_flag(row["is_default"]))
+    position = fields.Function(lambda row: str(row["position"]))
+
+
+class DataFieldOut(Schema):
+    """Real JSON booleans here, as the seed shows; ``label`` only where one is set."""
+    id = fields.Integer()
+    name = fields.String()
+    label = fields.String(allow_none=True)
+    mandatory = fields.Function(lambda row: bool(row["mandatory"]))
+    field_type = fields.String()
+    answers = fields.String(allow_none=True)
+    created_at = fields.Function(lambda row: vendor_time(row["created_at"]))
+    updated_at = fields.Function(lambda row: vendor_time(row["updated_at"]))
+    position = fields.Integer()
+    selector = fields.String(allow_none=True)
+
+    @post_dump
+    def drop_missing_label(self, data, **kwargs):
+        if data.get("label") is None:
+            data.pop("label", None)
+        return data
+
+
+class PromotionDataFieldOut(DataFieldOut):
+    class Meta:
+        fields = ("id", "promotion_id", "name", "label", "mandatory", "field_type", "answers",
+                  "created_at", "updated_at", "position", "selector")
+
+    promotion_id = fields.Integer()
+
+
+class PromotionOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    start_date = fields.String(allow_none=True)
+    end_date = fields.String(allow_none=True)
+    close_date = fields.String(allow_none=True)
+    status = fields.String()
+    promotion_type = fields.String()
+
+
+transactions_out = TransactionOut(many=True)
+transaction_out = TransactionOut()
+registration_questions_out = RegistrationQuestionOut(many=True)
+user_groups_out = UserGroupOut(many=True)
+user_group_out = UserGroupOut()
+data_fields_out = DataFieldOut(many=True)
+promotion_data_fields_out = PromotionDataFieldOut(many=True)
+promotions_out = PromotionOut(many=True)
+
+
+def user_out(user: dict) -> dict:
+    """The user as the seed shows it: ``id``, then every field as last sent."""
+    profile = user["profile"]
+    return {"id": user["id"], **{name: profile.get(name) for name in USER_FIELDS},
+            ANSWERS: profile.get(ANSWERS, [])}

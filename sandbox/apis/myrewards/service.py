@@ -1,1 +1,0 @@
-"""MyRewards business rules: functions over a store handle and `now`; no Flask here."""
