@@ -17,7 +17,11 @@ from sandbox.core.scenarios import flatten_errors
 from sandbox.core.timeutil import parse_duration
 
 from . import service
-from .schemas import ClockAdvanceSchema, ClockSetSchema, FaultSchema, RequestFilterSchema
+from sandbox.core.openapi import documented, docs_page
+
+from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, FaultListSchema, FaultOutSchema,
+                      FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema, RequestFilterSchema,
+                      ScenarioBodySchema, StateSchema, SummarySchema)
 
 bp = Blueprint("control", __name__)
 _clock_set = ClockSetSchema()
@@ -48,6 +52,7 @@ def _json_body(schema: Schema) -> dict:
 
 
 @bp.get("/health")
+@documented(responses={200: HealthSchema, 503: HealthSchema})
 def health():
     name = get_meta(state_db(), "scenario_name")
     if name is None:
@@ -57,11 +62,13 @@ def health():
 
 
 @bp.get("/scenario")
+@documented(responses={200: SummarySchema})
 def get_scenario():
     return jsonify(service.current(state_db(), runtime().apis))
 
 
 @bp.post("/scenario")
+@documented(body=ScenarioBodySchema, responses={200: SummarySchema})
 def post_scenario():
     result = service.load_from_body(state_db(), journal_db(), runtime().apis,
                                     request.get_data(cache=True), request.mimetype or "")
@@ -69,16 +76,19 @@ def post_scenario():
 
 
 @bp.post("/reset")
+@documented(responses={200: SummarySchema}, errors=(409,))
 def reset():
     return jsonify(service.reset(state_db(), journal_db(), runtime().apis))
 
 
 @bp.get("/clock")
+@documented(responses={200: ClockSchema})
 def get_clock():
     return jsonify(clock.read_clock(state_db()).describe())
 
 
 @bp.put("/clock")
+@documented(body=ClockSetSchema, responses={200: ClockSchema})
 def put_clock():
     data = _json_body(_clock_set)
     db = state_db()
@@ -87,6 +97,7 @@ def put_clock():
 
 
 @bp.post("/clock/advance")
+@documented(body=ClockAdvanceSchema, responses={200: ClockSchema})
 def advance_clock():
     from datetime import timedelta
     data = _json_body(_clock_advance)
@@ -95,6 +106,7 @@ def advance_clock():
 
 
 @bp.get("/requests")
+@documented(query=RequestFilterSchema, responses={200: JournalSchema})
 def get_requests():
     try:
         filters = _request_filter.load(request.args.to_dict())
@@ -105,29 +117,34 @@ def get_requests():
 
 
 @bp.delete("/requests")
+@documented(responses={204: None})
 def delete_requests():
     journal.clear(journal_db())
     return "", 204
 
 
 @bp.get("/faults")
+@documented(responses={200: FaultListSchema})
 def get_faults():
     return jsonify({"faults": faults.all_faults(state_db())})
 
 
 @bp.post("/faults")
+@documented(body=FaultSchema, responses={201: FaultOutSchema})
 def post_fault():
     fault = service.add_fault(state_db(), runtime().apis, _json_body(_fault))
     return jsonify(fault), 201
 
 
 @bp.delete("/faults")
+@documented(responses={204: None})
 def delete_faults():
     faults.clear(state_db())
     return "", 204
 
 
 @bp.get("/state/<api_name>")
+@documented(responses={200: StateSchema})
 def get_state(api_name):
     api = runtime().by_name.get(api_name)
     if api is None:
@@ -136,11 +153,13 @@ def get_state(api_name):
 
 
 @bp.get("/namespaces")
+@documented(responses={200: NamespaceListSchema})
 def get_namespaces():
     return jsonify({"namespaces": list_namespaces(runtime().settings.db_path)})
 
 
 @bp.delete("/namespaces/<name>")
+@documented(responses={204: None})
 def delete_namespace(name):
     try:
         validate_name(name)
@@ -150,3 +169,20 @@ def delete_namespace(name):
     if not existed:
         raise ControlError(f"no namespace {name!r}", status=404)
     return "", 204
+
+
+@bp.get("/openapi.json")
+@documented(summary="This document")
+def openapi_document():
+    """The control API's OpenAPI document."""
+    return jsonify(runtime().openapi_document("control"))
+
+
+@bp.get("/docs")
+@documented(summary="Every API's operations as a plain HTML page", responses={200: None})
+def docs():
+    """All OpenAPI documents rendered as plain HTML (no scripts, works offline)."""
+    documents = [("control", "/_sandbox/openapi.json", runtime().openapi_document("control"))]
+    for api in runtime().apis:
+        documents.append((api.name, f"{api.prefix}/openapi.json", runtime().openapi_document(api.name)))
+    return docs_page(documents), 200, {"Content-Type": "text/html; charset=utf-8"}

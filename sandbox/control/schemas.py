@@ -83,3 +83,96 @@ class RequestFilterSchema(Schema):
     path = fields.String()
     status = fields.Integer(validate=validate.Range(min=100, max=599))
     limit = fields.Integer(validate=validate.Range(min=1, max=100_000))
+
+
+class ProblemSchema(Schema):
+    file = fields.String()
+    path = fields.String()
+    message = fields.String()
+
+
+class ErrorSchema(Schema):
+    error = fields.String(required=True)
+    problems = fields.List(fields.Nested(ProblemSchema))
+
+
+ERROR_SCHEMA = ErrorSchema
+
+
+class HealthSchema(Schema):
+    status = fields.String()
+    scenario = fields.String(allow_none=True)
+    version = fields.String()
+    namespace = fields.String()
+    worker_pid = fields.Integer()
+
+
+class ClockSchema(Schema):
+    now = fields.String()
+    frozen = fields.Boolean()
+    offset_seconds = fields.Float()
+
+
+class SummarySchema(Schema):
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    clock = fields.Nested(ClockSchema)
+    counts = fields.Dict(keys=fields.String(), values=fields.Dict())
+    document = fields.Dict()
+
+
+class FaultOutSchema(FaultSchema):
+    id = fields.Integer()
+    remaining = fields.Integer()
+
+
+class FaultListSchema(Schema):
+    faults = fields.List(fields.Nested(FaultOutSchema))
+
+
+class JournalEntrySchema(Schema):
+    id = fields.Integer()
+    api = fields.String(allow_none=True)
+    method = fields.String()
+    path = fields.String()
+    query = fields.String()
+    headers = fields.Dict()
+    body = fields.Raw(allow_none=True)
+    status = fields.Integer()
+    response_body = fields.Raw(allow_none=True)
+    time = fields.String()
+    duration_ms = fields.Float()
+
+
+class JournalSchema(Schema):
+    requests = fields.List(fields.Nested(JournalEntrySchema))
+
+
+class StateSchema(Schema):
+    api = fields.String()
+    scenario = fields.String()
+    tables = fields.Dict(keys=fields.String(), values=fields.List(fields.Dict()))
+
+
+class NamespaceSchema(Schema):
+    name = fields.String()
+    last_used = fields.Float()
+
+
+class NamespaceListSchema(Schema):
+    namespaces = fields.List(fields.Nested(NamespaceSchema))
+
+
+class ScenarioBodySchema(Schema):
+    """A world (see scenarios/README.md); also accepted as YAML with Content-Type application/yaml."""
+
+    name = fields.String(required=True)
+    description = fields.String()
+    source = fields.String()
+    include = fields.List(fields.String())
+    clock = fields.String()
+    atrium = fields.Dict()
+    myrewards = fields.Dict()
+    saasquatch = fields.Dict()
+    eagleeye = fields.Dict()
+    steps = fields.List(fields.Dict())

@@ -44,6 +44,11 @@ class ApiPackage:
     auth_headers: Callable[..., dict] = lambda section, auth, method, path, body: {}
     # extra mount prefixes below the main one that serve the same routes (e.g. "/2.0")
     extra_prefixes: tuple[str, ...] = field(default_factory=tuple)
+    # for the generated OpenAPI document: a title, the error body's marshmallow schema,
+    # and the OpenAPI security schemes the vendor uses
+    title: str = ""
+    error_schema: type[Schema] | None = None
+    security: dict = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:

@@ -59,11 +59,23 @@ def create_app(settings, apis=None) -> Flask:
         for i, extra in enumerate(api.extra_prefixes):
             app.register_blueprint(api.blueprint, url_prefix=extra, name=f"{api.name}_root_alt{i}")
 
+    for api in runtime.apis:
+        app.add_url_rule(f"{api.prefix}/openapi.json", endpoint=f"openapi_{api.name}",
+                         view_func=_openapi_view(api.name))
+
     app.before_request(_before_request)
     app.after_request(_after_request)
     app.register_error_handler(Exception, _handle_error)
     app.wsgi_app = NamespaceMiddleware(app.wsgi_app)
     return app
+
+
+def _openapi_view(api_name: str):
+    def openapi_document():
+        return _runtime().openapi_document(api_name)
+
+    openapi_document.__name__ = f"openapi_{api_name}"
+    return openapi_document
 
 
 def _owner():

@@ -20,6 +20,7 @@ class SandboxRuntime:
         self.apis = list(apis)
         self.by_name = {api.name: api for api in self.apis}
         self.root_api = self.by_name.get(settings.root_api) if settings.root_api else None
+        self._openapi: dict = {}
 
     # -- which API a path belongs to ------------------------------------------------
     def api_for_path(self, path: str):
@@ -75,3 +76,25 @@ class SandboxRuntime:
         db = cache.pop(path, None)
         if db is not None:
             db.close()
+
+    # -- OpenAPI documents (built once per app, on first request) ----------------------
+    def openapi_document(self, name: str) -> dict:
+        if name not in self._openapi:
+            from flask import current_app
+
+            from .openapi import build_spec
+
+            if name == "control":
+                from sandbox.control.schemas import ERROR_SCHEMA
+                self._openapi[name] = build_spec(
+                    current_app, title="rewards-sandbox control API", blueprint="control",
+                    prefix="/_sandbox", error_schema=ERROR_SCHEMA,
+                    security={"adminToken": {"type": "http", "scheme": "bearer"}} if self.settings.admin_token else None,
+                    description="Health, scenarios, reset, clock, request journal, faults, state and namespaces.")
+            else:
+                api = self.by_name[name]
+                self._openapi[name] = build_spec(
+                    current_app, title=api.title or api.name, blueprint=api.name, prefix=api.prefix,
+                    error_schema=api.error_schema, security=api.security or None,
+                    description=f"The rewards-sandbox emulation of {api.title or api.name}, mounted at {api.prefix}.")
+        return self._openapi[name]
