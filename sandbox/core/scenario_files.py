@@ -144,8 +144,8 @@ def resolve(doc: dict, source: str, roots: list[Path] | None = None, depth: int 
         provenance.update({k: v for k, v in fragment_prov.items()})
     own = {k: v for k, v in doc.items() if k != "include"}
     _merge(merged, own, "", provenance, source)
-    if includes:
-        merged["include"] = includes
+    # The result is self-contained (no include: left), so sending it to a server that
+    # resolves includes again cannot merge a fragment twice.
     return merged, provenance
 
 

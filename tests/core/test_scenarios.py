@@ -141,3 +141,12 @@ def test_the_builtin_default_world_loads(tmp_path):
     doc, prov = read_file(find_scenario("default"))
     assert load_world(db, doc, prov, "default", API_PACKAGES)["name"] == "default"
     db.close()
+
+
+def test_a_resolved_document_is_self_contained(tmp_path):
+    (tmp_path / "fixtures").mkdir()
+    (tmp_path / "fixtures" / "w.yaml").write_text("dummy:\n  wallets: [{id: f, balance: 1}]\n")
+    (tmp_path / "world.yaml").write_text("name: w\ninclude: [w.yaml]\n")
+    doc, _ = read_file(tmp_path / "world.yaml")
+    again, _ = resolve(doc, "again")
+    assert "include" not in doc and again == doc
