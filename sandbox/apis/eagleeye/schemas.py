@@ -194,9 +194,7 @@ def _list_query(default_limit: int, **filters) -> Schema:
     spec = {"limit": fields.Integer(load_default=default_limit, validate=validate.Range(min=1, max=1000)),
             "offset": fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9))}
     spec.update({name: fields.String(validate=validate.Length(max=255)) for name in filters})
-    schema_cls = Schema.from_dict(spec, name="ListQuery")
-    schema_cls.Meta.unknown = EXCLUDE
-    return schema_cls()
+    return Schema.from_dict(spec, name="ListQuery")(unknown=EXCLUDE)   # other AIR filters are ignored
 
 
 # query parameter -> column, per list endpoint
