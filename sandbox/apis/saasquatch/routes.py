@@ -11,10 +11,13 @@ from marshmallow import Schema, ValidationError
 
 from sandbox.core.clock import request_now
 from sandbox.core.context import state_db
+from sandbox.core.openapi import documented
 
 from . import auth, errors, service
-from .schemas import (account_query_schema, bulk_redeem_schema, describe_problems,
-                      new_reward_schema, redeem_schema, reward_json)
+from .schemas import (AccountQuerySchema, BulkRedeemSchema, DebitResultSchema, NewRewardSchema,
+                      RedeemSchema, RewardBalanceSchema, RewardSchema, account_query_schema,
+                      bulk_redeem_schema, describe_problems, new_reward_schema, redeem_schema,
+                      reward_json)
 
 bp = Blueprint("saasquatch", __name__)
 BASE = "/api/v1/<tenant_alias>"
@@ -56,6 +59,8 @@ def _call(fn, *args):
 
 
 @bp.get(f"{BASE}/reward/balance")
+@documented(summary="List reward balances", query=AccountQuerySchema,
+            responses={200: RewardBalanceSchema(many=True)})
 def reward_balances(tenant_alias):
     query = _query(account_query_schema)
     return jsonify(_call(service.reward_balances, query["accountId"], query["userId"],
@@ -63,12 +68,16 @@ def reward_balances(tenant_alias):
 
 
 @bp.post(f"{BASE}/credit/bulkredeem")
+@documented(summary="Debit a reward balance", body=BulkRedeemSchema,
+            responses={200: DebitResultSchema}, errors=(402,))
 def bulk_redeem(tenant_alias):
     body = _body(bulk_redeem_schema)
     return jsonify(_call(service.bulk_redeem, body["accountId"], body["unit"], body["amount"]))
 
 
 @bp.get(f"{BASE}/reward")
+@documented(summary="List an account's rewards", query=AccountQuerySchema,
+            responses={200: RewardSchema(many=True)})
 def list_rewards(tenant_alias):
     query = _query(account_query_schema)
     rewards = _call(service.list_rewards, query["accountId"], query["userId"],
@@ -77,22 +86,27 @@ def list_rewards(tenant_alias):
 
 
 @bp.get(f"{BASE}/reward/<reward_id>")
+@documented(summary="Lookup a single reward", responses={200: RewardSchema})
 def get_reward(tenant_alias, reward_id):
     return jsonify(reward_json(_call(service.get_reward, reward_id)))
 
 
 @bp.post(f"{BASE}/credit/<reward_id>/redeem")
+@documented(summary="Redeem a single reward", body=RedeemSchema,
+            responses={200: DebitResultSchema}, errors=(402,))
 def redeem_reward(tenant_alias, reward_id):
     body = _body(redeem_schema)
     return jsonify(_call(service.redeem_reward, reward_id, body["unit"], body["amount"]))
 
 
 @bp.post(f"{BASE}/reward/<reward_id>/cancel")
+@documented(summary="Cancel a single reward", responses={200: RewardSchema})
 def cancel_reward(tenant_alias, reward_id):
     return jsonify(reward_json(_call(service.cancel_reward, reward_id)))
 
 
 @bp.post(f"{BASE}/rewards/account/<account_id>/user/<user_id>")
+@documented(summary="Create a single reward", body=NewRewardSchema, responses={201: RewardSchema})
 def create_reward(tenant_alias, account_id, user_id):
     body = _body(new_reward_schema)
     reward = _call(service.create_reward, account_id, user_id, body)

@@ -209,3 +209,63 @@ def reward_json(reward: dict) -> dict:
         "fuelTankCode": reward["fuel_tank_code"],
         "fueltankType": reward["fueltank_type"],
     }
+
+
+# -- response shapes, for the generated OpenAPI document (the wire format is built by
+#    reward_json and the service; a test keeps the field names equal) -------------------
+
+class ErrorSchema(Schema):
+    message = fields.String()
+    statusCode = fields.Integer()
+    apiErrorCode = fields.String()
+    rsCode = fields.String(metadata={"description": "SaaSquatch issue code (RS0NN), where one applies"})
+
+
+class RedemptionSchema(Schema):
+    id = fields.String()
+    dateRedeemed = fields.Integer(metadata={"description": "epoch milliseconds"})
+    quantityRedeemed = fields.Integer()
+
+
+class RewardSchema(Schema):
+    id = fields.String()
+    type = fields.String(validate=validate.OneOf(REWARD_TYPES))
+    dateGiven = fields.Integer(metadata={"description": "epoch milliseconds"})
+    dateExpires = fields.Integer(allow_none=True)
+    dateCancelled = fields.Integer(allow_none=True)
+    dateScheduledFor = fields.Integer(allow_none=True)
+    accountId = fields.String()
+    userId = fields.String()
+    cancellable = fields.Boolean()
+    rewardSource = fields.String(validate=validate.OneOf(REWARD_SOURCES))
+    unit = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+    discountPercent = fields.Integer(allow_none=True)
+    assignedCredit = fields.Integer(allow_none=True)
+    redeemedCredit = fields.Integer(allow_none=True)
+    redemptions = fields.List(fields.Nested(RedemptionSchema), allow_none=True)
+    currency = fields.String(allow_none=True)
+    amount = fields.Integer(allow_none=True)
+    fuelTankCode = fields.String(allow_none=True)
+    fueltankType = fields.String(allow_none=True)
+
+
+class RewardBalanceSchema(Schema):
+    type = fields.String(validate=validate.OneOf(REWARD_TYPES))
+    unit = fields.String(metadata={"description": '"%" for PCT_DISCOUNT; absent for FUELTANK'})
+    count = fields.Integer()
+    totalPendingCredit = fields.Integer()
+    totalAssignedCredit = fields.Integer()
+    totalRedeemedCredit = fields.Integer()
+    totalExpiredCredit = fields.Integer()
+    totalCancelledCredit = fields.Integer()
+    totalDiscountPercent = fields.Integer()
+    referredDiscountPercent = fields.Integer()
+    referrerDiscountPercent = fields.Integer()
+    totalFuelTankCodes = fields.Integer()
+
+
+class DebitResultSchema(Schema):
+    creditRedeemed = fields.Integer()
+    creditAvailable = fields.Integer()
+    unit = fields.String()

@@ -181,3 +181,12 @@ def test_create_for_unknown_account_or_user_is_404(squatch, path, rs_code):
     api = squatch(basic_world())
     response = api.post(path, {"type": "PCT_DISCOUNT", "discountPercent": 10})
     assert response.status_code == 404 and response.json["rsCode"] == rs_code
+
+
+def test_the_openapi_document_describes_the_reward_as_served(squatch):
+    from sandbox.apis.saasquatch.schemas import RewardSchema
+    api = squatch(basic_world())
+    assert list(RewardSchema().fields) == REWARD_FIELDS
+    doc = api.client.get("/saasquatch/openapi.json").json
+    operation = doc["paths"]["/api/v1/{tenant_alias}/credit/bulkredeem"]["post"]
+    assert {"200", "400", "401", "402", "404"} <= set(operation["responses"])
