@@ -13,7 +13,6 @@ from .schemas import BodyError, path_id
 from .service import performance, transactions, users
 
 bp = Blueprint("myrewards", __name__)
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _json(data, status: int = 200) -> Response:
@@ -22,12 +21,16 @@ def _json(data, status: int = 200) -> Response:
 
 def _params() -> dict:
     """Query string and body as one Rails-style params hash (the body wins). JSON and
-    form data are both accepted; form keys may nest (``transaction[points]=100``)."""
-    params = schemas.rails_params(request.args.items(multi=True))
-    if request.mimetype in FORM_TYPES:
+    form data are both accepted; form keys may nest (``transaction[points]=100``).
+    URL-encoded pairs are decoded in the order sent, which ``a[][x]`` arrays rely on."""
+    params = schemas.rails_params(schemas.query_pairs(request.query_string))
+    if request.mimetype == "multipart/form-data":
         params.update(schemas.rails_params(request.form.items(multi=True)))
         return params
     raw = request.get_data(cache=True)
+    if request.mimetype == "application/x-www-form-urlencoded":
+        params.update(schemas.rails_params(schemas.query_pairs(raw)))
+        return params
     if raw.strip():
         body = schemas.decode_json(raw)
         params.update(body if isinstance(body, dict) else {"_json": body})

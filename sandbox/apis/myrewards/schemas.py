@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import urllib.parse
 from datetime import date
 
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
@@ -24,11 +25,12 @@ USER_FIELDS = ("username", "email", "title", "firstname", "lastname", "company",
 ANSWERS = "registration_answers_attributes"
 TRUE_WORDS = {"true", "1", "t", "on", "yes"}
 FALSE_WORDS = {"false", "0", "f", "off", "no"}
-_WHOLE = re.compile(r"[+-]?\d{1,30}")
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_INTERNATIONAL_PHONE = re.compile(r"\+\d{9,15}")
+_INTERNATIONAL_PHONE = re.compile(r"\+[0-9]{9,15}")
 _KEY_PART = re.compile(r"\[([^\[\]]*)\]")
 MAX_KEY_DEPTH = 32
+MAX_FORM_FIELDS = 10_000
 
 
 # -- request bodies ---------------------------------------------------------------------
@@ -41,11 +43,27 @@ def decode_json(raw: bytes):
     def refuse(constant):
         raise ValueError(f"{constant} is not valid JSON")
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=refuse)
+        body = json.loads(raw.decode("utf-8"), parse_constant=refuse)
     except UnicodeDecodeError:
         raise BodyError("The request body is not valid UTF-8") from None
     except (ValueError, RecursionError):
         raise BodyError("The request body is not valid JSON") from None
+    try:    # "\ud800" escapes are valid JSON text but no Unicode text can hold them
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BodyError("The request body is not valid UTF-8") from None
+    return body
+
+
+def query_pairs(raw: bytes) -> list[tuple[str, str]]:
+    """``a=1&b[]=2`` as (name, value) pairs, in the order sent."""
+    try:
+        return urllib.parse.parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict",
+                                      max_num_fields=MAX_FORM_FIELDS)
+    except UnicodeDecodeError:
+        raise BodyError("The request body is not valid UTF-8") from None
+    except ValueError:
+        raise BodyError(f"More than {MAX_FORM_FIELDS} form fields") from None
 
 
 def rails_params(pairs) -> dict:
@@ -100,7 +118,7 @@ def listify(value):
 
 def path_id(text: str) -> int | None:
     """A record id from the URL, or None when it cannot name a record."""
-    return int(text) if text.isdigit() and len(text) <= 18 and int(text) > 0 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 and int(text) > 0 else None
 
 
 def whole_number(value) -> int | None:
@@ -129,7 +147,7 @@ def is_blank(value) -> bool:
 def iso_date(value) -> str | None:
     try:
         return date.fromisoformat(value.strip()).isoformat() if isinstance(value, str) \
-            and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) else None
+            and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()) else None
     except ValueError:
         return None
 
@@ -292,7 +310,7 @@ class UserSchema(Schema):
     user_group_id = RecordId(allow_none=True, blank_ok=True)
     registration_answers_attributes = fields.List(
         fields.Nested(AnswerSchema), allow_none=True,
-        error_messages={"invalid": "must be a list of {registration_question_id, answer}"})
+        error_messages={"invalid": "must be a list of objects with registration_question_id and answer"})
 
     @pre_load
     def answers_as_list(self, data, **kwargs):

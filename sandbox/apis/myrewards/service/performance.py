@@ -25,7 +25,7 @@ from ..schemas import CLAIM_KEYS, MAX_TEXT, is_blank, iso_date
 from .transactions import credit_rows
 
 CLAIM_IDS = "myrewards:claim"
-_NUMERIC = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_NUMERIC = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 
 def promotions(db, programme_id: int) -> list[dict]:
