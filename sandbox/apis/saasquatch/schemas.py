@@ -72,22 +72,27 @@ def _credit(**kwargs):
     return JsonInteger(validate=validate.Range(min=1, max=MAX_CREDIT), **kwargs)
 
 
+# The reward types each type-specific field works with, and what each type needs.
+_FIELD_TYPES = {
+    "unit": {"CREDIT", "PCT_DISCOUNT", "FUELTANK"},
+    "assignedCredit": {"CREDIT"}, "currency": {"CREDIT"},
+    "redeemedCredit": {"CREDIT"}, "redemptions": {"CREDIT"},
+    "discountPercent": {"PCT_DISCOUNT"},
+    "fuelTankCode": {"FUELTANK"}, "amount": {"FUELTANK"}, "fueltankType": {"FUELTANK"},
+}
+_REQUIRED_FIELDS = {"CREDIT": ("unit", "assignedCredit"), "PCT_DISCOUNT": ("discountPercent",),
+                    "FUELTANK": ("fuelTankCode",)}
+
+
 def reward_type_problems(data: dict) -> dict:
-    """Which fields a reward of ``data["type"]`` lacks or must not have (None = absent)."""
-    kind = data.get("type")
-    given = {k for k, v in data.items() if v is not None}
-    required, allowed = {
-        "CREDIT": ({"unit", "assignedCredit"}, {"currency", "redeemedCredit", "redemptions"}),
-        "PCT_DISCOUNT": ({"discountPercent"}, {"unit"}),
-        "FUELTANK": ({"fuelTankCode"}, {"unit", "amount", "fueltankType"}),
-    }.get(kind, (set(), None))
-    if allowed is None:
-        return {}
-    type_specific = {"unit", "assignedCredit", "currency", "redeemedCredit", "redemptions",
-                     "discountPercent", "fuelTankCode", "amount", "fueltankType"}
-    problems = {f: [f"Required for {kind} rewards."] for f in sorted(required - given)}
-    for name in sorted((given & type_specific) - required - allowed):
-        problems[name] = [f"Works only with other reward types, not {kind}."]
+    """Fields a reward of ``data["type"]`` lacks, or has but belong to another type
+    (a null counts as absent, so the vendor's objects with explicit nulls pass)."""
+    kind = data["type"]
+    problems = {name: [f"Required for {kind} rewards."]
+                for name in _REQUIRED_FIELDS[kind] if data.get(name) is None}
+    for name, types in _FIELD_TYPES.items():
+        if data.get(name) is not None and kind not in types:
+            problems[name] = [f"Works only with {' and '.join(sorted(types))} rewards, not {kind}."]
     if kind == "PCT_DISCOUNT" and data.get("unit") not in (None, "%"):
         problems["unit"] = ['PCT_DISCOUNT rewards have unit "%".']
     return problems
@@ -123,10 +128,9 @@ class NewRewardSchema(RewardFieldsSchema):
     dateExpires = EpochMillis(allow_none=True)
     dateScheduledFor = EpochMillis(allow_none=True)
 
-    # NewReward spells it fuelTankType, the Reward object fueltankType: accept both.
-
     @pre_load
     def _one_spelling(self, data, **kwargs):
+        """NewReward spells it fuelTankType, the Reward object fueltankType: take both."""
         if isinstance(data, dict) and "fuelTankType" in data:
             data = dict(data)
             spelled = data.pop("fuelTankType")

@@ -123,7 +123,7 @@ _REWARD_SELECT = f"""SELECT r.*, {_REDEEMED_SQL} AS redeemed_credit, {STATE_SQL}
 
 # Debit order (specs/README.md SaaSquatch decision 2): soonest expiry first (none last),
 # then oldest dateGiven, then id.
-DEBIT_ORDER_SQL = "r.date_expires IS NULL, r.date_expires, r.date_given, r.id"
+DEBIT_ORDER_SQL = "date_expires IS NULL, date_expires, date_given, id"
 
 _ID_NAMESPACE = uuid.UUID("0c9a4f3e-1f5b-4b8e-a2d4-7f3c5a6b9e10")
 
@@ -198,8 +198,9 @@ def redeemable_credit(db, tenant_alias: str, account_id: str, unit: str, now, *,
     unit_match = "r.unit = :unit COLLATE NOCASE" if unit_case_insensitive else "r.unit = :unit"
     sql = f"""SELECT * FROM ({_REWARD_SELECT}
         WHERE r.tenant_alias = :tenant AND r.account_id = :account AND r.type = 'CREDIT'
-          AND {unit_match} ORDER BY {DEBIT_ORDER_SQL})
-        WHERE state = 'AVAILABLE' AND assigned_credit > redeemed_credit"""
+          AND {unit_match})
+        WHERE state = 'AVAILABLE' AND assigned_credit > redeemed_credit
+        ORDER BY {DEBIT_ORDER_SQL}"""
     return _rows(db.execute(sql, {"tenant": tenant_alias, "account": account_id, "unit": unit,
                                   "now": to_db(now)}))
 

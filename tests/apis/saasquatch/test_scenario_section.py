@@ -31,7 +31,7 @@ def problems_for(client, doc) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("reward, path, words", [
     ({"userId": "u1", "type": "CREDIT", "unit": "CENTS"}, "rewards[0].assignedCredit", "Required"),
     ({"userId": "u1", "type": "CREDIT", "unit": "CENTS", "assignedCredit": 5, "discountPercent": 3},
-     "rewards[0].discountPercent", "other reward types"),
+     "rewards[0].discountPercent", "Works only with PCT_DISCOUNT rewards"),
     ({"userId": "u1", "type": "CREDIT", "unit": "CENTS", "assignedCredit": 5, "redeemedCredit": 6},
      "rewards[0].redeemedCredit", "assignedCredit"),
     ({"userId": "u1", "type": "CREDIT", "unit": "CENTS", "assignedCredit": 5, "redeemedCredit": 2,
