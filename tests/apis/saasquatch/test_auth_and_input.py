@@ -150,3 +150,31 @@ def test_unknown_body_fields_are_ignored(client):
                     {"accountId": "acct", "unit": "CENTS", "amount": 1, "userId": "u1", "note": "x"},
                     headers=basic(KEY))
     assert response.status_code == 200
+
+
+def test_served_at_the_root_for_clients_that_cannot_take_a_prefix(make_app):
+    client = make_app(world([account("acct", [credit("c1", 100)])]), root_api="saasquatch").test_client()
+    response = client.get(f"/api/v1/{ALIAS}/reward/balance?accountId=acct", headers=basic(KEY))
+    assert response.status_code == 200 and response.json[0]["totalAssignedCredit"] == 100
+    assert_vendor_error(client.get(f"/api/v1/{ALIAS}/reward/c1"), 401)
+    assert_vendor_error(client.get("/api/v1/nowhere"), 404)
+
+
+def test_each_namespace_has_its_own_balances(client):
+    url = f"/saasquatch/api/v1/{ALIAS}/credit/bulkredeem"
+    body = {"accountId": "acct", "unit": "CENTS", "amount": 100}
+    assert client.post("/_ns/ns-one" + url, json=body, headers=basic(KEY)).status_code == 200
+    assert client.post("/_ns/ns-one" + url, json=body, headers=basic(KEY)).status_code == 402
+    assert client.post(url, json=body, headers=basic(KEY)).status_code == 200
+
+
+def test_injected_faults_answer_in_the_vendor_shape_and_debit_nothing(client):
+    fault = {"api": "saasquatch", "path": "/credit/bulkredeem$", "status": 503, "times": 1}
+    assert client.post("/_sandbox/faults", json=fault).status_code == 201
+    before = state(client)
+    response = call(client, "POST", "/credit/bulkredeem", {"accountId": "acct", "unit": "CENTS", "amount": 1},
+                    headers=basic(KEY))
+    assert_vendor_error(response, 503)
+    assert state(client) == before
+    assert call(client, "POST", "/credit/bulkredeem", {"accountId": "acct", "unit": "CENTS", "amount": 1},
+                headers=basic(KEY)).status_code == 200
