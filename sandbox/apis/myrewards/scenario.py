@@ -91,31 +91,54 @@ class UserGroupSchema(StrictSchema):
                                                          "expected a whole number"))
 
 
-class SeedTransactionSchema(StrictSchema):
-    id = _id()
-    transaction_type = fields.String(required=True, validate=_check(lambda v: find_type(v) is not None,
-                                                                    "expected Credit or Debit"))
-    variety = fields.String(required=True, validate=_check(lambda v: find_variety(v) is not None,
-                                                           "not a variety of the seed's table"))
-    points = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=MAX_POINTS))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=MAX_REASON))
-    remote_transaction_id = fields.String(allow_none=True, load_default=None)
-    created_at = InstantField()
+class Record(fields.Field):
+    """A mapping checked field by field against ``shape``, visiting only the keys that are
+    present. A nested Schema visits every declared field of every item, which is too
+    slow for the tens of thousands of users and transactions a big world holds."""
+
+    def __init__(self, shape: dict, required: tuple = (), **kwargs):
+        super().__init__(**kwargs)
+        self.shape, self.required = shape, required
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, dict):
+            raise ValidationError("Invalid input type.")
+        loaded, found = {}, {}
+        for name, item in value.items():
+            field = self.shape.get(name)
+            if field is None:
+                found[name] = ["Unknown field."]
+                continue
+            try:
+                loaded[name] = field.deserialize(item)
+            except ValidationError as err:
+                found[name] = err.messages
+        for name in self.required:
+            if name not in value:
+                found[name] = ["Missing data for required field."]
+        if found:
+            raise ValidationError(found)
+        return loaded
 
 
-class SeedAnswerSchema(StrictSchema):
-    registration_question_id = RecordId(required=True)
-    answer = fields.Raw(allow_none=True)
-
-
-SeedUserSchema = StrictSchema.from_dict({
+SEED_TRANSACTION = {
     "id": _id(),
-    **{name: ProfileValue(allow_none=True) for name in USER_FIELDS if name not in ("user_group_id",)},
+    "transaction_type": fields.String(validate=_check(lambda v: find_type(v) is not None, "expected Credit or Debit")),
+    "variety": fields.String(validate=_check(lambda v: find_variety(v) is not None, "not a variety of the seed's table")),
+    "points": fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_POINTS)),
+    "reason": fields.String(validate=validate.Length(min=1, max=MAX_REASON)),
+    "remote_transaction_id": fields.String(allow_none=True),
+    "created_at": InstantField(),
+}
+SEED_ANSWER = {"registration_question_id": RecordId(), "answer": fields.Raw(allow_none=True)}
+SEED_USER = {
+    "id": _id(),
+    **{name: ProfileValue(allow_none=True) for name in USER_FIELDS},
     "tsandcs": Flag(allow_none=True), "consented": Flag(allow_none=True),
     "marketing_consented": Flag(allow_none=True), "user_group_id": RecordId(allow_none=True),
-    ANSWERS: fields.List(fields.Nested(SeedAnswerSchema), load_default=list),
-    "transactions": fields.List(fields.Nested(SeedTransactionSchema), load_default=list),
-}, name="SeedUserSchema")
+    ANSWERS: fields.List(Record(SEED_ANSWER, required=("registration_question_id",))),
+    "transactions": fields.List(Record(SEED_TRANSACTION, required=("transaction_type", "variety", "points", "reason"))),
+}
 
 
 class DataFieldSchema(StrictSchema):
@@ -160,7 +183,7 @@ class ProgrammeSchema(StrictSchema):
     api_keys = fields.List(fields.Nested(ApiKeySchema), load_default=list)
     registration_questions = fields.List(fields.Nested(RegistrationQuestionSchema), load_default=list)
     user_groups = fields.List(fields.Nested(UserGroupSchema), load_default=list)
-    users = fields.List(fields.Nested(SeedUserSchema), load_default=list)
+    users = fields.List(Record(SEED_USER), load_default=list)
     data_fields = fields.List(fields.Nested(DataFieldSchema), load_default=list)
     promotions = fields.List(fields.Nested(PromotionSchema), load_default=list)
 
@@ -181,9 +204,12 @@ def _assign_ids(db, kind: str, items: list[tuple[str, dict]]) -> None:
                 raise problem(None, f"{path}.id", f"duplicate id {item['id']} (also at {seen[item['id']]})")
             seen[item["id"]] = path
     ids.bump_to(db, kind, max(seen, default=0))
-    for _, item in items:
-        if item.get("id") is None:
-            item["id"] = ids.next_value(db, kind)
+    missing = [item for _, item in items if item.get("id") is None]
+    if missing:
+        first = ids.next_value(db, kind)
+        for offset, item in enumerate(missing):
+            item["id"] = first + offset
+        ids.bump_to(db, kind, first + len(missing) - 1)
 
 
 def seed(ctx, section: dict) -> None:
@@ -195,7 +221,7 @@ def seed(ctx, section: dict) -> None:
     promotion_fields = [(f"{path}.data_fields[{j}]", f) for path, promo in nested["promotions"]
                         for j, f in enumerate(promo["data_fields"])]
     transactions = [(f"{path}.transactions[{j}]", t) for path, u in nested["users"]
-                    for j, t in enumerate(u["transactions"])]
+                    for j, t in enumerate(u.get("transactions", []))]
     _assign_ids(db, "myrewards:programme", programmes)
     _assign_ids(db, "myrewards:registration_question", nested["registration_questions"])
     _assign_ids(db, "myrewards:user_group", nested["user_groups"])
@@ -232,11 +258,7 @@ def seed(ctx, section: dict) -> None:
         _seed_performance(path, programme, now, rows)
 
     for table, table_rows in rows.items():
-        if table_rows:
-            if table == "transactions":
-                store.insert_transactions(db, table_rows)
-            else:
-                db[f"myrewards_{table}"].insert_all(table_rows, batch_size=500)
+        store.insert_rows(db, f"myrewards_{table}", table_rows)
 
 
 def _user_group_rows(path: str, programme: dict) -> list[dict]:
@@ -267,6 +289,7 @@ def _seed_users(path: str, programme: dict, groups: list[dict], now, rows: dict)
     default_group = next((str(g["id"]) for g in groups if g["is_default"]), None)
     question_ids = {q["id"] for q in programme["registration_questions"]}
     identifier = programme["identifier_field"]
+    stamp = to_db(now)
     taken: dict = {}
     for j, user in enumerate(programme["users"]):
         where = f"{path}.users[{j}]"
@@ -280,7 +303,7 @@ def _seed_users(path: str, programme: dict, groups: list[dict], now, rows: dict)
         group = user.get("user_group_id")
         if not is_blank(group) and whole_number(group) not in group_ids:
             raise problem(None, f"{where}.user_group_id", f"no user group {group} in this programme")
-        for k, answer in enumerate(user[ANSWERS]):
+        for k, answer in enumerate(user.get(ANSWERS, [])):
             if whole_number(answer["registration_question_id"]) not in question_ids:
                 raise problem(None, f"{where}.{ANSWERS}[{k}].registration_question_id",
                               f"no registration question {answer['registration_question_id']} in this programme")
@@ -289,7 +312,7 @@ def _seed_users(path: str, programme: dict, groups: list[dict], now, rows: dict)
             profile["user_group_id"] = default_group
         rows["users"].append({
             "id": user["id"], "programme_id": programme["id"], "profile": json.dumps(profile),
-            "created_at": to_db(now), "updated_at": to_db(now),
+            "created_at": stamp, "updated_at": stamp,
             **{f: None if is_blank(profile.get(f)) else str(profile[f]).strip() for f in LOGIN_FIELDS}})
         rows["transactions"].extend(_history(where, user, now))
 
@@ -297,7 +320,7 @@ def _seed_users(path: str, programme: dict, groups: list[dict], now, rows: dict)
 def _history(where: str, user: dict, now) -> list[dict]:
     """The user's ledger, oldest first, with running balances; history does not draw on
     the pool again."""
-    indexed = sorted(enumerate(user["transactions"]), key=lambda it: it[1].get("created_at") or now)
+    indexed = sorted(enumerate(user.get("transactions", [])), key=lambda it: it[1].get("created_at") or now)
     balance, rows = 0, []
     for k, t in indexed:
         at = t.get("created_at") or now

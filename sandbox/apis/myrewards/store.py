@@ -131,6 +131,14 @@ def _initial(db):
     """)
 
 
+def insert_rows(db, table: str, rows: list[dict]) -> None:
+    """Bulk insert (scenario loading): one executemany per table."""
+    if rows:
+        columns = list(rows[0])
+        db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(columns)}) "
+                            f"VALUES ({', '.join(':' + c for c in columns)})", rows)
+
+
 def _dicts(cursor) -> list[dict]:
     columns = [c[0] for c in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]

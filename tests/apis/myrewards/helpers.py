@@ -80,7 +80,10 @@ def state(client) -> dict:
 def assert_books_balance(client) -> None:
     """Every user's ledger runs without gaps and never below zero, and every
     programme's pool equals its start minus what programme-affecting transactions took."""
-    tables = state(client)
+    assert_tables_balance(state(client))
+
+
+def assert_tables_balance(tables: dict) -> None:
     by_user: dict = {}
     for row in sorted(tables["transactions"], key=lambda r: r["seq"]):
         by_user.setdefault(row["user_id"], []).append(row)
