@@ -1,7 +1,7 @@
 """Eagle Eye AIR emulation, mounted at `/eagleeye`."""
 from sandbox.core.apis import ApiPackage
 
-from . import auth, errors, scenario, store
+from . import auth, errors, scenario, schemas, store
 from .routes import bp
 
 API = ApiPackage(
@@ -14,4 +14,11 @@ API = ApiPackage(
     credentials=scenario.credentials,
     auth_headers=auth.replay_headers,
     extra_prefixes=("/2.0",),
+    title="Eagle Eye AIR API (wallets, accounts, reward-bank exchange)",
+    error_schema=schemas.ErrorSchema,
+    security={
+        "ClientId": {"type": "apiKey", "in": "header", "name": auth.CLIENT_HEADER},
+        "RequestHash": {"type": "apiKey", "in": "header", "name": auth.HASH_HEADER,
+                        "description": "lowercase hex SHA-256 of path + ?query + raw body + client secret"},
+    },
 )

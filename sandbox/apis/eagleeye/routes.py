@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError
 from sandbox.core.auth import raw_body
 from sandbox.core.clock import request_now
 from sandbox.core.context import state_db
+from sandbox.core.openapi import AnyObject, documented
 from sandbox.core.scenarios import flatten_errors
 
 from . import errors, schemas, service
@@ -79,6 +80,8 @@ def _listing(order_by: str, limit: int, offset: int, page, render) -> Response:
 
 @bp.post("/services/wallet")
 @bp.post("/wallet")
+@documented(summary="Create a wallet with its identities", body=schemas.CreateWalletSchema,
+            responses={201: AnyObject}, errors=(409,))
 def create_wallet():
     created = service.create_wallet(state_db(), request_now(), _body(schemas.create_wallet_schema))
     body = wallet_json(created["wallet"])
@@ -87,6 +90,7 @@ def create_wallet():
 
 
 @bp.get("/wallet")
+@documented(summary="Find a wallet by identity value", query=schemas.IdentityValueQuery)
 def find_wallet():
     value = request.args.get("identity-value")
     if not value:
@@ -95,6 +99,7 @@ def find_wallet():
 
 
 @bp.get("/wallet/<wallet_id>")
+@documented(summary="Get a wallet")
 def get_wallet(wallet_id):
     return _json(wallet_json(service.require_wallet(state_db(), wallet_id)))
 
@@ -102,6 +107,7 @@ def get_wallet(wallet_id):
 # -- accounts ----------------------------------------------------------------------------------
 
 @bp.get("/wallet/<wallet_id>/accounts")
+@documented(summary="List a wallet's accounts", query=schemas.accounts_query)
 def list_accounts(wallet_id):
     filters, limit, offset = _list_args(schemas.accounts_query, schemas.ACCOUNT_FILTERS)
     page = service.list_accounts(state_db(), wallet_id, filters, limit, offset)
@@ -109,17 +115,21 @@ def list_accounts(wallet_id):
 
 
 @bp.get("/wallet/<wallet_id>/account/<account_id>")
+@documented(summary="Get an account and its balances")
 def get_account(wallet_id, account_id):
     return _json(account_json(service.require_account(state_db(), wallet_id, account_id)))
 
 
 @bp.post("/wallet/<wallet_id>/scheme/<scheme_id>/account")
+@documented(summary="Open a points account for a scheme", body=schemas.OpenAccountSchema,
+            responses={201: AnyObject}, errors=(409,))
 def open_points_account(wallet_id, scheme_id):
     data = _body(schemas.open_account_schema)
     return _json(account_json(service.open_points_account(state_db(), request_now(), wallet_id, scheme_id, data)), 201)
 
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/credit")
+@documented(summary="Credit points to an account", body=schemas.PointsMovementSchema)
 def credit_account(wallet_id, account_id):
     data = _body(schemas.points_movement_schema)
     posting = service.credit_points(state_db(), request_now(), wallet_id, account_id, data)
@@ -127,6 +137,7 @@ def credit_account(wallet_id, account_id):
 
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/debit")
+@documented(summary="Debit points from an account", body=schemas.PointsMovementSchema, errors=(422,))
 def debit_account(wallet_id, account_id):
     data = _body(schemas.points_movement_schema)
     posting = service.debit_points(state_db(), request_now(), wallet_id, account_id, data)
@@ -134,6 +145,7 @@ def debit_account(wallet_id, account_id):
 
 
 @bp.get("/wallet/<wallet_id>/account/<account_id>/transactions")
+@documented(summary="List an account's transactions", query=schemas.account_transactions_query)
 def list_account_transactions(wallet_id, account_id):
     filters, limit, offset = _list_args(schemas.account_transactions_query, schemas.ACCOUNT_TRANSACTION_FILTERS)
     page = service.list_account_transactions(state_db(), wallet_id, account_id, filters, limit, offset)
@@ -143,6 +155,7 @@ def list_account_transactions(wallet_id, account_id):
 # -- wallet transactions ------------------------------------------------------------------------
 
 @bp.get("/wallet/<wallet_id>/transactions")
+@documented(summary="List a wallet's transactions", query=schemas.wallet_transactions_query)
 def list_wallet_transactions(wallet_id):
     filters, limit, offset = _list_args(schemas.wallet_transactions_query, schemas.WALLET_TRANSACTION_FILTERS)
     page = service.list_wallet_transactions(state_db(), wallet_id, filters, limit, offset)
@@ -150,12 +163,15 @@ def list_wallet_transactions(wallet_id):
 
 
 @bp.get("/wallet/<wallet_id>/transaction/<wallet_transaction_id>")
+@documented(summary="Get a wallet transaction")
 def get_wallet_transaction(wallet_id, wallet_transaction_id):
     row, refs = service.get_wallet_transaction(state_db(), wallet_id, wallet_transaction_id)
     return _json(wallet_transaction_json(row, refs))
 
 
 @bp.post("/services/wallet/<wallet_id>/transaction/exchange/pointsreward")
+@documented(summary="Exchange points for a reward-bank reward", body=schemas.ExchangeSchema,
+            responses={201: AnyObject, 207: AnyObject}, errors=(422,))
 def exchange(wallet_id):
     data = _body(schemas.exchange_schema)
     result = service.exchange(state_db(), request_now(), wallet_id, data, g.eagleeye_client["location"])
@@ -170,6 +186,7 @@ def exchange(wallet_id):
 # -- reward banks and wallet links -----------------------------------------------------------------
 
 @bp.get("/banks/pointsreward/<bank_id>/rewards")
+@documented(summary="List a reward bank's rewards", query=schemas.rewards_query)
 def list_rewards(bank_id):
     filters, limit, offset = _list_args(schemas.rewards_query, schemas.REWARD_FILTERS)
     page = service.list_rewards(state_db(), bank_id, filters, limit, offset)
@@ -177,6 +194,7 @@ def list_rewards(bank_id):
 
 
 @bp.get("/wallet/<wallet_id>/bank/pointsreward/links")
+@documented(summary="List a wallet's reward-bank links", query=schemas.links_query)
 def list_links(wallet_id):
     filters, limit, offset = _list_args(schemas.links_query, schemas.LINK_FILTERS)
     page = service.list_links(state_db(), wallet_id, filters, limit, offset)
@@ -184,12 +202,15 @@ def list_links(wallet_id):
 
 
 @bp.post("/wallet/<wallet_id>/link/bank/pointsreward/<bank_id>")
+@documented(summary="Link a wallet to a personal reward bank", body=schemas.LinkCreateSchema,
+            responses={201: AnyObject})
 def create_link(wallet_id, bank_id):
     data = _body(schemas.link_create_schema)
     return _json(link_json(service.create_link(state_db(), request_now(), wallet_id, bank_id, data)), 201)
 
 
 @bp.patch("/wallet/<wallet_id>/link/bank/pointsreward/link/<link_id>")
+@documented(summary="Amend a wallet link", body=schemas.LinkAmendSchema)
 def amend_link(wallet_id, link_id):
     data = _body(schemas.link_amend_schema)
     return _json(link_json(service.amend_link(state_db(), request_now(), wallet_id, link_id, data)))

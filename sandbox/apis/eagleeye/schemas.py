@@ -190,11 +190,11 @@ class LinkCreateSchema(LinkAmendSchema):
     pointsRewardBankRewardId = IdField(allow_none=True, load_default=None)
 
 
-def _list_query(default_limit: int, **filters) -> Schema:
+def _list_query(name: str, default_limit: int, **filters) -> Schema:
     spec = {"limit": fields.Integer(load_default=default_limit, validate=validate.Range(min=1, max=1000)),
             "offset": fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9))}
     spec.update({name: fields.String(validate=validate.Length(max=255)) for name in filters})
-    return Schema.from_dict(spec, name="ListQuery")(unknown=EXCLUDE)   # other AIR filters are ignored
+    return Schema.from_dict(spec, name=name)(unknown=EXCLUDE)   # other AIR filters are ignored
 
 
 # query parameter -> column, per list endpoint
@@ -204,11 +204,11 @@ ACCOUNT_TRANSACTION_FILTERS = {"event": "event", "status": "status"}
 LINK_FILTERS = {"status": "status", "state": "state"}
 REWARD_FILTERS = {"status": "status"}
 
-accounts_query = _list_query(20, **ACCOUNT_FILTERS)
-wallet_transactions_query = _list_query(20, **WALLET_TRANSACTION_FILTERS)
-account_transactions_query = _list_query(20, **ACCOUNT_TRANSACTION_FILTERS)
-links_query = _list_query(20, **LINK_FILTERS)
-rewards_query = _list_query(100, **REWARD_FILTERS)
+accounts_query = _list_query("AccountsQuery", 20, **ACCOUNT_FILTERS)
+wallet_transactions_query = _list_query("WalletTransactionsQuery", 20, **WALLET_TRANSACTION_FILTERS)
+account_transactions_query = _list_query("AccountTransactionsQuery", 20, **ACCOUNT_TRANSACTION_FILTERS)
+links_query = _list_query("LinksQuery", 20, **LINK_FILTERS)
+rewards_query = _list_query("RewardsQuery", 100, **REWARD_FILTERS)
 
 exchange_schema = ExchangeSchema()
 create_wallet_schema = CreateWalletSchema()
@@ -216,6 +216,16 @@ open_account_schema = OpenAccountSchema()
 points_movement_schema = PointsMovementSchema()
 link_create_schema = LinkCreateSchema()
 link_amend_schema = LinkAmendSchema()
+
+
+class ErrorSchema(Schema):
+    """Every AIR error body (for the generated OpenAPI document)."""
+    errorCode = fields.String(required=True)
+    errorMessage = fields.String(required=True)
+
+
+class IdentityValueQuery(Schema):
+    identity_value = fields.String(required=True, data_key="identity-value")
 
 
 # -- responses ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The `eagleeye:` scenario section, the default world, and every scenario under
-scenarios/eagleeye/ replayed (in-process, and against a running server)."""
+scenarios/eagleeye/ replayed in-process (tests/replay/test_library.py also replays the
+whole library against a running server)."""
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sandbox.core.migrate import prepare_database
 from sandbox.core.scenario_files import ScenarioProblem
 from sandbox.core.scenarios import load_world
 from sandbox.replay.runner import run_file
-from sandbox.replay.transport import Http, InProcess
+from sandbox.replay.transport import InProcess
 from tests.apis.eagleeye.helpers import AirClient, world
 from tests.support import ROOT, world_document
 
@@ -55,7 +56,8 @@ def _with_wallet(**wallet_changes):
 
 
 @pytest.mark.parametrize("doc, path", [
-    (_with_wallet(accounts=[{"accountId": "6001", "scheme_id": "9999"}]), "eagleeye.wallets[0].accounts[0].scheme_id"),
+    (_with_wallet(accounts=[{"accountId": "6001", "scheme_id": "9999"}]),
+     "eagleeye.wallets[0].accounts[0].scheme_id"),
     (_with_wallet(accounts=[{"accountId": "6001"}]), "eagleeye.wallets[0].accounts[0].scheme_id"),
     (_with_wallet(accounts=[{"type": "ECOUPON", "campaignId": "2001", "balance": 5}]),
      "eagleeye.wallets[0].accounts[0].balance"),
@@ -112,14 +114,6 @@ def test_scenario_replays_in_process(path: Path):
     result = run_file(path, InProcess)
     assert result.error is None, result.error
     assert result.steps and not result.failed, [s for s in result.steps if not s.passed]
-
-
-def test_scenarios_replay_against_a_running_server(live_server):
-    server = live_server("default", workers=2)
-    for path in SCENARIOS:
-        result = run_file(path, lambda: Http(server.url, None, None))
-        assert result.error is None and not result.failed, (path.name, result.error,
-                                                            [s for s in result.steps if not s.passed])
 
 
 def test_scenario_names_are_prefixed_and_unique():
