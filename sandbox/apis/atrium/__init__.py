@@ -1,7 +1,7 @@
 """MX Atrium emulation, mounted at `/atrium`."""
 from sandbox.core.apis import ApiPackage
 
-from . import auth, errors, scenario, store
+from . import auth, errors, scenario, schemas, store
 from .routes import bp
 
 API = ApiPackage(
@@ -13,4 +13,8 @@ API = ApiPackage(
     seed=scenario.seed,
     credentials=scenario.credentials,
     auth_headers=auth.replay_headers,
+    title="MX Atrium API (users, members, aggregation, rewards beta)",
+    error_schema=schemas.ErrorSchema,
+    security={"apiKey": {"type": "apiKey", "in": "header", "name": "MX-API-Key"},
+              "clientID": {"type": "apiKey", "in": "header", "name": "MX-Client-ID"}},
 )

@@ -6,11 +6,11 @@ from marshmallow import Schema, ValidationError
 
 from sandbox.core.clock import request_now
 from sandbox.core.context import state_db
+from sandbox.core.openapi import AnyObject, documented
 from sandbox.core.scenarios import flatten_errors
 
 from . import auth, schemas
 from .service import errors, holdings, institutions, jobs, members, users
-from .store import JOB_TYPES
 
 bp = Blueprint("atrium", __name__)
 BETA_ENDPOINTS = {"fetch_rewards", "list_rewards", "read_reward"}
@@ -65,6 +65,7 @@ def _page():
 # -- users ------------------------------------------------------------------------------
 
 @bp.post("/users")
+@documented(summary="Create user", body=schemas.UserBody, errors=(406, 409))
 def create_user():
     fields = _body(schemas.user_body)["user"]
     if not fields:
@@ -73,6 +74,7 @@ def create_user():
 
 
 @bp.get("/users")
+@documented(summary="List users", errors=(406,))
 def list_users():
     page, per_page, offset = _page()
     rows, total = users.list_users(state_db(), _client_id(), per_page, offset)
@@ -81,17 +83,20 @@ def list_users():
 
 
 @bp.get("/users/<user_guid>")
+@documented(summary="Read user", errors=(406,))
 def read_user(user_guid):
     return _respond({"user": schemas.user(users.read_user(state_db(), _client_id(), user_guid))})
 
 
 @bp.put("/users/<user_guid>")
+@documented(summary="Update user", body=schemas.UserBody, errors=(406, 409))
 def update_user(user_guid):
     fields = _body(schemas.user_body)["user"]
     return _respond({"user": schemas.user(users.update_user(state_db(), _client_id(), user_guid, fields))})
 
 
 @bp.delete("/users/<user_guid>")
+@documented(summary="Delete user", responses={204: None}, errors=(406,))
 def delete_user(user_guid):
     users.delete_user(state_db(), _client_id(), user_guid)
     return _no_content()
@@ -100,6 +105,7 @@ def delete_user(user_guid):
 # -- institutions -----------------------------------------------------------------------
 
 @bp.get("/institutions")
+@documented(summary="List institutions", query=schemas.InstitutionQuery, errors=(406,))
 def list_institutions():
     query = _load(schemas.institution_query, request.args.to_dict())
     flags = {flag: query[flag] for flag in schemas.INSTITUTION_FLAGS if flag in query}
@@ -110,11 +116,13 @@ def list_institutions():
 
 
 @bp.get("/institutions/<code>")
+@documented(summary="Read institution", errors=(406,))
 def read_institution(code):
     return _respond({"institution": schemas.institution(institutions.read_institution(state_db(), code))})
 
 
 @bp.get("/institutions/<code>/credentials")
+@documented(summary="Read institution credentials", errors=(406,))
 def read_institution_credentials(code):
     return _respond({"credentials": institutions.read_institution_credentials(state_db(), code)})
 
@@ -122,6 +130,8 @@ def read_institution_credentials(code):
 # -- members ----------------------------------------------------------------------------
 
 @bp.post("/users/<user_guid>/members")
+@documented(summary="Create member (starts an aggregation)", body=schemas.MemberCreateBody,
+            errors=(405, 406, 409, 422))
 def create_member(user_guid):
     fields = _body(schemas.member_create_body)["member"]
     member = members.create_member(state_db(), request_now(), _client_id(), user_guid, fields)
@@ -129,6 +139,7 @@ def create_member(user_guid):
 
 
 @bp.get("/users/<user_guid>/members")
+@documented(summary="List members", errors=(406,))
 def list_members(user_guid):
     page, per_page, offset = _page()
     rows, total = members.list_members(state_db(), request_now(), _client_id(), user_guid, per_page, offset)
@@ -137,12 +148,15 @@ def list_members(user_guid):
 
 
 @bp.get(MEMBER)
+@documented(summary="Read member", errors=(406,))
 def read_member(user_guid, member_guid):
     member = members.read_member(state_db(), request_now(), _client_id(), user_guid, member_guid)
     return _respond({"member": schemas.member(member)})
 
 
 @bp.put(MEMBER)
+@documented(summary="Update member (new credentials start an aggregation)",
+            body=schemas.MemberUpdateBody, errors=(406, 422))
 def update_member(user_guid, member_guid):
     fields = _body(schemas.member_update_body)["member"]
     member = members.update_member(state_db(), request_now(), _client_id(), user_guid, member_guid, fields)
@@ -150,24 +164,29 @@ def update_member(user_guid, member_guid):
 
 
 @bp.delete(MEMBER)
+@documented(summary="Delete member", responses={204: None}, errors=(406,))
 def delete_member(user_guid, member_guid):
     members.delete_member(state_db(), _client_id(), user_guid, member_guid)
     return _no_content()
 
 
 @bp.get(MEMBER + "/status")
+@documented(summary="Read member connection status", errors=(406,))
 def read_member_status(user_guid, member_guid):
     member = members.read_member(state_db(), request_now(), _client_id(), user_guid, member_guid)
     return _respond({"member": schemas.member_status(member)})
 
 
 @bp.get(MEMBER + "/challenges")
+@documented(summary="List member MFA challenges (204 unless CHALLENGED)",
+            responses={200: AnyObject, 204: None}, errors=(406,))
 def list_member_challenges(user_guid, member_guid):
     found = members.member_challenges(state_db(), request_now(), _client_id(), user_guid, member_guid)
     return _no_content() if found is None else _respond({"challenges": found})
 
 
 @bp.put(MEMBER + "/resume")
+@documented(summary="Resume aggregation from MFA", body=schemas.ResumeBody, errors=(406,))
 def resume_member(user_guid, member_guid):
     answers = _body(schemas.resume_body)["member"]["challenges"]
     member = jobs.resume(state_db(), request_now(), _client_id(), user_guid, member_guid, answers)
@@ -175,12 +194,18 @@ def resume_member(user_guid, member_guid):
 
 
 @bp.get(MEMBER + "/credentials")
+@documented(summary="List member credentials", errors=(406,))
 def list_member_credentials(user_guid, member_guid):
     found = members.member_credentials(state_db(), _client_id(), user_guid, member_guid)
     return _respond({"credentials": found})
 
 
 def _start_job_route(kind: str) -> None:
+    beta = " (beta Accept header)" if kind in BETA_ENDPOINTS else ""
+    premium = (403, 400) if kind != "aggregate" else ()
+
+    @documented(summary=f"Start {kind.replace('_', ' ')}{beta}: 200 started, 202 already running or blocked",
+                responses={200: AnyObject, 202: AnyObject}, errors=(406, 409) + premium)
     def start_job(user_guid, member_guid):
         status, member = jobs.start_job(state_db(), request_now(), g.atrium_client, user_guid,
                                         member_guid, kind)
@@ -189,13 +214,14 @@ def _start_job_route(kind: str) -> None:
     bp.add_url_rule(f"{MEMBER}/{kind}", endpoint=kind, view_func=start_job, methods=["POST"])
 
 
-for _kind in JOB_TYPES:
+for _kind in jobs.JOB_TYPES:
     _start_job_route(_kind)
 
 
 # -- what the jobs gathered -------------------------------------------------------------
 
 @bp.get(MEMBER + "/accounts")
+@documented(summary="List member accounts", errors=(406,))
 def list_member_accounts(user_guid, member_guid):
     page, per_page, offset = _page()
     member, rows, total = holdings.list_accounts(state_db(), request_now(), _client_id(), user_guid,
@@ -206,6 +232,7 @@ def list_member_accounts(user_guid, member_guid):
 
 
 @bp.get(MEMBER + "/transactions")
+@documented(summary="List member transactions", query=schemas.TransactionQuery, errors=(406,))
 def list_member_transactions(user_guid, member_guid):
     query = _load(schemas.transaction_query, request.args.to_dict())
     dates = [query[k].isoformat() if k in query else None for k in ("from_date", "to_date")]
@@ -217,12 +244,14 @@ def list_member_transactions(user_guid, member_guid):
 
 
 @bp.get(MEMBER + "/rewards")
+@documented(summary="List rewards (beta Accept header)", errors=(406,))
 def list_rewards(user_guid, member_guid):
     rows = holdings.list_rewards(state_db(), request_now(), _client_id(), user_guid, member_guid)
     return _respond({"rewards": [schemas.reward(r) for r in rows]})
 
 
 @bp.get(MEMBER + "/rewards/<reward_guid>")
+@documented(summary="Read a reward (beta Accept header)", errors=(406,))
 def read_reward(user_guid, member_guid, reward_guid):
     row = holdings.read_reward(state_db(), request_now(), _client_id(), user_guid, member_guid, reward_guid)
     return _respond({"reward": schemas.reward(row)})

@@ -170,30 +170,31 @@ def seed(ctx, section: dict) -> None:
     clients = _seed_clients(db, section["clients"])
     institutions = _seed_institutions(db, section["institutions"])
     rows = {"users": [], "members": [], "jobs": [], "accounts": [], "transactions": [], "rewards": []}
-    seen_users, seen_members, identifiers = set(), set(), set()
+    seen_users, identifiers = set(), set()
+    seen = {"members": set(), "accounts": set(), "transactions": set(), "rewards": set()}
     for u, user in enumerate(section["users"]):
         where = f"atrium.users[{u}]"
         if user["client_id"] not in clients:
             raise problem(None, f"{where}.client_id", f"unknown client {user['client_id']!r}; "
                                                       "add it to atrium.clients")
-        guid = _unique(user.get("guid") or ids.guid(db, "USR"), seen_users, f"{where}.guid")
+        guid = _unique(user.get("guid") or ids.guid(db, "USR"), seen_users, f"{where}.guid", "duplicate guid")
         if user.get("identifier") is not None:
             _unique((user["client_id"], user["identifier"]), identifiers, f"{where}.identifier",
-                    "another user of this client has this identifier")
+                    "another user of this client has the same identifier")
         rows["users"].append({"guid": guid, "client_id": user["client_id"], "identifier": user.get("identifier"),
                               "metadata": user.get("metadata"), "is_disabled": int(user["is_disabled"])})
         for m, member in enumerate(user["members"]):
-            _seed_member(db, ctx.now, rows, guid, member, institutions, seen_members,
-                         f"{where}.members[{m}]")
+            _seed_member(db, ctx.now, rows, guid, member, institutions, seen, f"{where}.members[{m}]")
     for table, sql in (("users", store.INSERT_USER), ("members", store.INSERT_MEMBER),
                        ("jobs", store.INSERT_JOB), ("accounts", store.INSERT_ACCOUNT),
                        ("transactions", store.INSERT_TRANSACTION), ("rewards", store.INSERT_REWARD)):
         store.insert_many(db, sql, rows[table])
 
 
-def _unique(value, seen: set, path: str, message: str = "duplicate guid"):
+def _unique(value, seen: set, path: str, message: str):
+    """``value``, remembered in ``seen``; a scenario problem at ``path`` if already there."""
     if value in seen:
-        raise problem(None, path, f"{message}: {value!r}" if message == "duplicate guid" else message)
+        raise problem(None, path, f"{message}: {value!r}" if isinstance(value, str) else message)
     seen.add(value)
     return value
 
@@ -223,12 +224,12 @@ def _seed_institutions(db, overrides: list[dict]) -> dict:
 
 
 def _seed_member(db, now, rows: dict, user_guid: str, member: dict, institutions: dict,
-                 seen: set, where: str) -> None:
+                 seen: dict, where: str) -> None:
     institution = institutions.get(member["institution_code"])
     if institution is None:
         raise problem(None, f"{where}.institution_code",
                       f"unknown institution {member['institution_code']!r} (built in: mxbank, sandbox_cu)")
-    guid = _unique(member.get("guid") or ids.guid(db, "MBR"), seen, f"{where}.guid")
+    guid = _unique(member.get("guid") or ids.guid(db, "MBR"), seen["members"], f"{where}.guid", "duplicate guid")
     credentials = member["credentials"]
     status = member.get("connection_status") or "CONNECTED"
     jobs = _job_rows(guid, member, institution, status, credentials, now, where)
@@ -244,6 +245,10 @@ def _seed_member(db, now, rows: dict, user_guid: str, member: dict, institutions
         "successfully_aggregated_at": to_db(member.get("successfully_aggregated_at") or connected_since),
     })
     rows["jobs"].extend(jobs)
+    for kind in ("accounts", "transactions", "rewards"):
+        for i, item in enumerate(member[kind]):
+            if item.get("guid"):
+                _unique(item["guid"], seen[kind], f"{where}.{kind}[{i}].guid", "duplicate guid")
     _check_account_refs(member, where)
     accounts, transactions, rewards = holding_rows(db, user_guid, guid, {
         "accounts": member["accounts"],

@@ -98,6 +98,15 @@ class TransactionQuery(_Body):
     to_date = fields.Date()
 
 
+class ErrorMessage(Schema):
+    message = fields.String(required=True)
+
+
+class ErrorSchema(Schema):
+    """``{"error": {"message": "..."}}`` (specs/README.md Atrium decision 1)."""
+    error = fields.Nested(ErrorMessage, required=True)
+
+
 user_body = UserBody()
 member_create_body = MemberCreateBody()
 member_update_body = MemberUpdateBody()
