@@ -1,7 +1,7 @@
 """MyRewards emulation, mounted at `/myrewards`."""
 from sandbox.core.apis import ApiPackage
 
-from . import auth, errors, scenario, store
+from . import auth, errors, scenario, schemas, store
 from .routes import bp
 
 API = ApiPackage(
@@ -13,4 +13,8 @@ API = ApiPackage(
     seed=scenario.seed,
     credentials=scenario.credentials,
     auth_headers=auth.replay_headers,
+    title="MyRewards API (programmes, users, points transactions, performance claims)",
+    error_schema=schemas.ErrorSchema,
+    security={"Token": {"type": "apiKey", "in": "header", "name": "Authorization",
+                        "description": "Token token=KEY, or Token token=KEY:SECRET for a key with a secret"}},
 )

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, json, request
 
 from sandbox.core.clock import request_now
 from sandbox.core.context import state_db
+from sandbox.core.openapi import documented
 
 from . import errors, schemas
 from .auth import authorize
@@ -47,6 +48,8 @@ def _params_or_400() -> dict:
 # -- registration questions and user groups (the users permission) ------------------------
 
 @bp.get("/api/v2/registration_questions")
+@documented(summary="List the programme's registration questions",
+            responses={200: schemas.RegistrationQuestionOut(many=True)}, errors=(403,))
 def list_registration_questions():
     caller = authorize(state_db(), "users", "read")
     found = users.registration_questions(state_db(), caller.programme_id)
@@ -55,6 +58,8 @@ def list_registration_questions():
 
 @bp.get("/api/v2/user_groups")
 @bp.get("/api/v2/user_group")
+@documented(summary="List the programme's user groups (flat, with parent_id)",
+            responses={200: schemas.UserGroupOut(many=True)}, errors=(403,))
 def list_user_groups():
     caller = authorize(state_db(), "users", "read")
     return _json(schemas.user_groups_out.dump(users.user_groups(state_db(), caller.programme_id)))
@@ -62,6 +67,7 @@ def list_user_groups():
 
 @bp.get("/api/v2/user_groups/<group_id>")
 @bp.get("/api/v2/user_group/<group_id>")
+@documented(summary="Show a user group", responses={200: schemas.UserGroupOut}, errors=(403,))
 def show_user_group(group_id):
     caller = authorize(state_db(), "users", "read")
     return _json(schemas.user_group_out.dump(users.user_group(state_db(), caller.programme_id, path_id(group_id))))
@@ -70,6 +76,8 @@ def show_user_group(group_id):
 # -- users ----------------------------------------------------------------------------------
 
 @bp.post("/api/v2/users")
+@documented(summary="Create a user", body=schemas.UserSchema, form=True, responses={201: schemas.UserOut},
+            errors=(403, 422))
 def create_user():
     caller = authorize(state_db(), "users", "write")
     given, problems = schemas.load_user(_params_or_400())
@@ -78,6 +86,8 @@ def create_user():
 
 
 @bp.route("/api/v2/users/<user_id>", methods=["PUT", "PATCH"])
+@documented(summary="Update a user (the fields given)", body=schemas.UserSchema, form=True,
+            responses={200: schemas.UserOut}, errors=(403, 422))
 def update_user(user_id):
     caller = authorize(state_db(), "users", "write")
     given, problems = schemas.load_user(_params_or_400())
@@ -88,6 +98,8 @@ def update_user(user_id):
 # -- transactions -------------------------------------------------------------------------------
 
 @bp.get("/api/v2/users/<user_id>/transactions")
+@documented(summary="List a user's transactions, most recent last",
+            responses={200: schemas.TransactionOut(many=True)}, errors=(403,))
 def list_transactions(user_id):
     caller = authorize(state_db(), "transactions", "read")
     found = transactions.list_transactions(state_db(), caller.programme_id, path_id(user_id))
@@ -95,6 +107,8 @@ def list_transactions(user_id):
 
 
 @bp.get("/api/v2/users/<user_id>/transactions/last")
+@documented(summary="Show a user's last transaction (the current balance)",
+            responses={200: schemas.TransactionOut}, errors=(403,))
 def last_transaction(user_id):
     caller = authorize(state_db(), "transactions", "read")
     found = transactions.last_transaction(state_db(), caller.programme_id, path_id(user_id))
@@ -102,6 +116,8 @@ def last_transaction(user_id):
 
 
 @bp.post("/api/v1/users/<user_id>/transactions")
+@documented(summary="Credit or debit a user (v1)", body=schemas.TransactionBody, form=True,
+            responses={200: schemas.TransactionIdOut, 204: None}, errors=(402, 403, 406, 412))
 def create_transaction(user_id):
     """Not JSON or form data at all counts as an invalid transaction (406): the seed
     lists no 400 for this endpoint."""
@@ -118,18 +134,24 @@ def create_transaction(user_id):
 # -- performance ---------------------------------------------------------------------------------
 
 @bp.get("/api/v2/performance/data_fields")
+@documented(summary="List the programme's performance data fields",
+            responses={200: schemas.DataFieldOut(many=True)}, errors=(403,))
 def list_data_fields():
     caller = authorize(state_db(), "performance", "read")
     return _json(schemas.data_fields_out.dump(performance.data_fields(state_db(), caller.programme_id)))
 
 
 @bp.get("/api/v2/performance/promotions")
+@documented(summary="List the programme's promotions", responses={200: schemas.PromotionOut(many=True)},
+            errors=(403,))
 def list_promotions():
     caller = authorize(state_db(), "performance", "read")
     return _json(schemas.promotions_out.dump(performance.promotions(state_db(), caller.programme_id)))
 
 
 @bp.get("/api/v2/performance/promotions/<promotion_id>/data_fields")
+@documented(summary="List a promotion's data fields",
+            responses={200: schemas.PromotionDataFieldOut(many=True)}, errors=(403,))
 def list_promotion_data_fields(promotion_id):
     caller = authorize(state_db(), "performance", "read")
     found = performance.promotion_data_fields(state_db(), caller.programme_id, path_id(promotion_id))
@@ -138,6 +160,8 @@ def list_promotion_data_fields(promotion_id):
 
 @bp.post("/api/v2/performance/data")
 @bp.post("/api/v2/performance/promotions/<promotion_id>/data")
+@documented(summary="Create sales data claims (all or nothing)", body=schemas.SalesDataBody, form=True,
+            responses={201: None}, errors=(403, 422))
 def create_sales_data(promotion_id=None):
     """201 with an empty body; 422 with ``index_of_failed_data`` when any record fails."""
     caller = authorize(state_db(), "performance", "write")

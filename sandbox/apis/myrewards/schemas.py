@@ -154,7 +154,7 @@ def iso_date(value) -> str | None:
 
 # -- field types ----------------------------------------------------------------------------
 
-class WholeNumber(fields.Field):
+class WholeNumber(fields.Integer):
     """An integer, natively or as digits in a string (form data is all strings)."""
     default_error_messages = {"invalid": "must be a whole number"}
 
@@ -207,7 +207,7 @@ class Flag(fields.Field):
         return value
 
 
-class TransactionType(fields.Field):
+class TransactionType(fields.String):
     default_error_messages = {"invalid": "must be Credit or Debit"}
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -416,6 +416,27 @@ def load_claims(params: dict) -> list[tuple[dict, list[str]]]:
     return loaded
 
 
+# -- documentation-only shapes (the generated OpenAPI document) ---------------------------------
+
+class ErrorSchema(Schema):
+    """Every MyRewards error body; ``index_of_failed_data`` only on a failed sales-data batch."""
+    errors = fields.List(fields.String(), required=True)
+    index_of_failed_data = fields.Integer()
+
+
+class TransactionBody(Schema):
+    transaction = fields.Nested(TransactionSchema, required=True)
+
+
+class SalesDataBody(Schema):
+    promotion_id = fields.Integer()
+    data = fields.List(fields.Nested(ClaimSchema), required=True)
+
+
+class TransactionIdOut(Schema):
+    id = fields.Integer()
+
+
 # -- responses -----------------------------------------------------------------------------------
 
 def vendor_time(stored: str | None) -> str | None:
@@ -505,6 +526,10 @@ user_group_out = UserGroupOut()
 data_fields_out = DataFieldOut(many=True)
 promotion_data_fields_out = PromotionDataFieldOut(many=True)
 promotions_out = PromotionOut(many=True)
+
+
+UserOut = Schema.from_dict({"id": fields.Integer(), **{name: fields.Raw() for name in USER_FIELDS},
+                            ANSWERS: fields.List(fields.Raw())}, name="UserOut")
 
 
 def user_out(user: dict) -> dict:
