@@ -6,7 +6,7 @@ import pytest
 
 from sandbox.apis.eagleeye.auth import replay_headers, request_hash
 from tests.apis.eagleeye.helpers import (CLIENT, EXCHANGE_BODY, EXCHANGE_PATH, OTHER_CLIENT, SECRET, WALLET,
-                                         AirClient, assert_error, sign, state)
+                                         AirClient, assert_error, sign, state, world)
 
 # specs/eagleeye.md 2.3: (path and query, body, secret, sha256)
 VECTORS = [
@@ -135,3 +135,11 @@ def test_replayed_headers_authenticate(air):
     headers = replay_headers({"clients": [{"client_id": CLIENT, "secret": SECRET}]}, {"client": CLIENT},
                              "GET", path, b"")
     assert api.http.get(path, headers=headers).status_code == 200
+
+
+def test_served_at_the_root_for_clients_without_a_path_prefix(make_app):
+    http = make_app(world(), root_api="eagleeye").test_client()
+    for path in (f"/wallet/{WALLET}", f"/2.0/wallet/{WALLET}"):
+        response = http.get(path, headers={"X-EES-AUTH-CLIENT-ID": CLIENT, "X-EES-AUTH-HASH": sign(path, b"", SECRET)})
+        assert response.status_code == 200
+    assert_error(http.get(f"/wallet/{WALLET}"), 401, "AUTH")
