@@ -15,7 +15,7 @@ from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import to_db
 
 from . import store
-from .schemas import ENUM_LIKE, MAX_POINTS, IdField, StrictInt
+from .schemas import ENUM_LIKE, MAX_POINTS, IdField, LocationSchema, StrictInt
 
 _count = StrictInt(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_POINTS))
 
@@ -25,17 +25,10 @@ class _Strict(Schema):
         unknown = RAISE
 
 
-class LocationSection(_Strict):
-    incomingIdentifier = IdField(allow_none=True)
-    parentIncomingIdentifier = IdField(allow_none=True)
-    storeId = IdField(allow_none=True)
-    storeParentId = IdField(allow_none=True)
-
-
 class ClientSection(_Strict):
     client_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
     secret = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    location = fields.Nested(LocationSection, load_default=dict)
+    location = fields.Nested(LocationSchema(unknown=RAISE), load_default=dict)   # the request's shape
 
 
 class SchemeSection(_Strict):
