@@ -20,10 +20,10 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from sandbox.core.scenario_files import problem
-from sandbox.core.scenarios import InstantField
 
 from . import service, store
-from .schemas import REWARD_SOURCES, JsonBoolean, JsonInteger, MAX_CREDIT, RewardFieldsSchema
+from .schemas import (MAX_CREDIT, REWARD_SOURCES, JsonBoolean, JsonInteger, RewardFieldsSchema,
+                      ScenarioInstant)
 
 
 def _text(**kwargs):
@@ -36,7 +36,7 @@ class RedemptionSchema(Schema):
 
     id = _text(load_default=None, allow_none=True)
     quantityRedeemed = JsonInteger(required=True, validate=validate.Range(min=1, max=MAX_CREDIT))
-    dateRedeemed = InstantField(load_default=None, allow_none=True)  # absent: the reward's dateGiven
+    dateRedeemed = ScenarioInstant(load_default=None, allow_none=True)  # absent: the reward's dateGiven
 
 
 class RewardSchema(RewardFieldsSchema):
@@ -47,10 +47,10 @@ class RewardSchema(RewardFieldsSchema):
     userId = _text(required=True)
     accountId = _text(load_default=None, allow_none=True)  # optional; must name the enclosing account
     rewardSource = fields.String(load_default="MANUAL", validate=validate.OneOf(REWARD_SOURCES))
-    dateGiven = InstantField(load_default=None, allow_none=True)  # absent: the world's start time
-    dateExpires = InstantField(allow_none=True)
-    dateCancelled = InstantField(allow_none=True)
-    dateScheduledFor = InstantField(allow_none=True)
+    dateGiven = ScenarioInstant(load_default=None, allow_none=True)  # absent: the world's start time
+    dateExpires = ScenarioInstant(allow_none=True)
+    dateCancelled = ScenarioInstant(allow_none=True)
+    dateScheduledFor = ScenarioInstant(allow_none=True)
     redeemedCredit = JsonInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_CREDIT))
     redemptions = fields.List(fields.Nested(RedemptionSchema), allow_none=True)
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from marshmallow import (EXCLUDE, Schema, ValidationError, fields, pre_load, validate,
                          validates_schema)
 
-from sandbox.core.scenarios import flatten_errors
+from sandbox.core.scenarios import InstantField, flatten_errors
 from sandbox.core.timeutil import UTC, from_db
 
 REWARD_TYPES = ("CREDIT", "PCT_DISCOUNT", "FUELTANK")
@@ -44,17 +44,27 @@ class JsonBoolean(fields.Boolean):
         return value
 
 
+def _epoch_ms_instant(value) -> datetime:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_EPOCH_MS:
+        raise ValidationError("Expected a timestamp in epoch milliseconds.")
+    return _EPOCH + timedelta(milliseconds=value)
+
+
 class EpochMillis(fields.Field):
     """A timestamp in epoch milliseconds (the vendor's date format) as an aware datetime."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_EPOCH_MS:
-            raise ValidationError("Expected a timestamp in epoch milliseconds.")
-        return from_epoch_ms(value)
+        return _epoch_ms_instant(value)
 
 
-def from_epoch_ms(ms: int) -> datetime:
-    return _EPOCH + timedelta(milliseconds=ms)
+class ScenarioInstant(InstantField):
+    """An ISO-8601 instant or epoch milliseconds; integer milliseconds are converted
+    exactly (core's InstantField divides by 1000 as a float, which drifts for far dates)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return _epoch_ms_instant(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def epoch_ms(db_text: str | None) -> int | None:

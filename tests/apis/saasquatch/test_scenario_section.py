@@ -163,3 +163,10 @@ def test_a_ten_thousand_entity_world_loads_in_under_a_second(tmp_path):
     elapsed = time.process_time() - started
     assert counts == {"accounts": 400, "redemptions": 400, "rewards": 8000, "tenants": 1, "users": 800}
     assert elapsed < 1.0, f"loading took {elapsed:.2f}s"
+
+
+@pytest.mark.parametrize("ms", [0, 1478574762838, 2183226373411, 10187456771383, 253402300799999])
+def test_epoch_millisecond_dates_round_trip_exactly(squatch, ms):
+    api = squatch(world([account("acct", [credit("c", 10, dateGiven=ms, dateExpires=ms)])]))
+    reward = api.reward("c")
+    assert (reward["dateGiven"], reward["dateExpires"]) == (ms, ms)
