@@ -42,7 +42,7 @@ def model_available(remaining: dict, now: datetime) -> dict:
     return usable
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations)
 def test_debits_match_the_model_and_the_ledger_always_sums(make_app, ops):
     api = Squatch(make_app(world([account("acct", reward_docs())])).test_client())
