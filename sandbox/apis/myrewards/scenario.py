@@ -128,7 +128,7 @@ SEED_TRANSACTION = {
     "points": fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_POINTS)),
     "reason": fields.String(validate=validate.Length(min=1, max=MAX_REASON)),
     "remote_transaction_id": fields.String(allow_none=True),
-    "created_at": InstantField(),
+    "created_at": InstantField(allow_none=True),
 }
 SEED_ANSWER = {"registration_question_id": RecordId(), "answer": fields.Raw(allow_none=True)}
 SEED_USER = {
@@ -150,8 +150,8 @@ class DataFieldSchema(StrictSchema):
     answers = fields.String(allow_none=True, load_default=None)
     position = fields.Integer(strict=True, allow_none=True)
     selector = fields.String(allow_none=True, load_default=None)
-    created_at = InstantField()
-    updated_at = InstantField()
+    created_at = InstantField(allow_none=True)
+    updated_at = InstantField(allow_none=True)
 
 
 class ProductSchema(StrictSchema):
