@@ -39,16 +39,31 @@ def signing_paths(mount_prefix: str) -> list[str]:
     """The request path (with ``?query`` when there is one) in each form a client may
     have signed: as it arrived (namespace and mount prefix included), without a
     namespace prefix, and without the API's mount prefix."""
-    query = request.environ.get("QUERY_STRING", "")
+    environ = request.environ
+    query = environ.get("QUERY_STRING", "")
     suffix = f"?{query}" if query else ""
-    raw = request.environ.get("sandbox.raw_path", request.path)
-    app_path = request.path
-    candidates = [raw, app_path]
-    if app_path.startswith(mount_prefix + "/"):
-        candidates.append(app_path[len(mount_prefix):])
+    candidates = []
+    # as sent on the wire (percent-encoding intact), when the server tells us
+    sent = (environ.get("RAW_URI") or environ.get("REQUEST_URI") or "").split("?", 1)[0]
+    if sent:
+        candidates += _with_and_without(sent, environ, mount_prefix)
+    # as decoded by the server
+    candidates += _with_and_without(environ.get("sandbox.raw_path", request.path), environ, mount_prefix)
     seen, ordered = set(), []
     for path in candidates:
-        if path not in seen:
+        if path and path not in seen:
             seen.add(path)
             ordered.append(path + suffix)
     return ordered
+
+
+def _with_and_without(path: str, environ, mount_prefix: str) -> list[str]:
+    """``path``, then without a ``/_ns/<name>`` prefix, then without the mount prefix."""
+    forms = [path]
+    namespace = environ.get("sandbox.namespace")
+    if namespace and path.startswith(f"/_ns/{namespace}/"):
+        path = path[len(f"/_ns/{namespace}"):]
+        forms.append(path)
+    if path.startswith(mount_prefix + "/"):
+        forms.append(path[len(mount_prefix):])
+    return forms

@@ -87,7 +87,10 @@ def _path_matches(pattern: str, path: str) -> bool:
 
 
 def take_named(db, api: str, name: str) -> bool:
-    """Consume one use of the named fault ``name`` for ``api``; True if one was armed."""
+    """Consume one use of the named fault ``name`` for ``api``; True if one was armed.
+
+    The consumption is part of whatever transaction (or savepoint) is open: it sticks only
+    if that is committed, so take it where the outcome it causes is kept."""
     row = db.execute(
         "SELECT id FROM sandbox_faults WHERE remaining > 0 AND api = ? AND name = ? ORDER BY id LIMIT 1",
         [api, name]).fetchone()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from .apis import SeedContext
 from .clock import read_clock
@@ -45,9 +45,9 @@ def scenario_schema(apis) -> Schema:
     }
     for api in apis:
         spec[api.name] = fields.Nested(api.section_schema, allow_none=True)
-    schema_cls = Schema.from_dict(spec, name="ScenarioSchema")
-    schema_cls.Meta.unknown = RAISE
-    return schema_cls()
+    # Schema.from_dict's class shares marshmallow's base Meta: set RAISE on the instance,
+    # never on schema_cls.Meta (that would change every schema in the process).
+    return Schema.from_dict(spec, name="ScenarioSchema")(unknown=RAISE)
 
 
 def flatten_errors(messages, prefix: str = "") -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ steps:
   - name: health names the world
     request: {method: GET, path: /_sandbox/health}
     expect: {status: 200, json: {status: ok, scenario: replay-passing}}
-    capture: {world: scenario, pid: worker_pid}
+    capture: {world: scenario, version: version}
   - name: the clock moves before the request
     clock: {advance: 3h}
     request: {method: GET, path: /_sandbox/clock}
@@ -24,7 +24,7 @@ steps:
       headers: {Content-Type: application/json}
   - name: captured values substitute with their type
     request: {method: GET, path: /_sandbox/health}
-    expect: {json: {scenario: "{{world}}", worker_pid: "{{pid}}", version: "{{any}}"}}
+    expect: {json: {scenario: "{{world}}", version: "{{version}}", worker_pid: "{{any}}"}}
   - name: an unknown vendor path answers in the vendor's shape
     request: {method: GET, path: /saasquatch/api/v1/nowhere}
     expect: {status: 404, json: {statusCode: 404, apiErrorCode: "{{any}}", message: "{{any}}"}}

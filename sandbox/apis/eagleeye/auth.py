@@ -26,28 +26,6 @@ def request_hash(path_and_query: str, body: bytes, secret: str) -> str:
     return hashlib.sha256(path_and_query.encode("utf-8") + body + secret.encode("utf-8")).hexdigest()
 
 
-def _raw_uri_paths() -> list[str]:
-    """The path and query exactly as the client wrote them (percent-encoding kept)."""
-    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
-    if not raw or not raw.startswith("/"):
-        return []
-    script = request.environ.get("SCRIPT_NAME", "")   # the /_ns/<name> of a namespace
-    below_namespace = raw[len(script):] if script and raw.startswith(script + "/") else raw
-    paths = [raw, below_namespace]
-    if below_namespace.startswith(MOUNT + "/"):
-        paths.append(below_namespace[len(MOUNT):])
-    return paths
-
-
-def _candidates() -> list[str]:
-    seen, ordered = set(), []
-    for path in signing_paths(MOUNT) + _raw_uri_paths():
-        if path not in seen:
-            seen.add(path)
-            ordered.append(path)
-    return ordered
-
-
 def authenticate(db) -> dict:
     """The calling client's row, or ApiError 401."""
     client_id = request.headers.get(CLIENT_HEADER)
@@ -59,7 +37,7 @@ def authenticate(db) -> dict:
         raise errors.unauthorized("Unknown client id")
     body = raw_body()
     # compare against every accepted form; each comparison is constant time
-    matches = [secrets_equal(given, request_hash(path, body, client["secret"])) for path in _candidates()]
+    matches = [secrets_equal(given, request_hash(path, body, client["secret"])) for path in signing_paths(MOUNT)]
     if not any(matches):
         raise errors.unauthorized("Invalid request hash")
     return client
