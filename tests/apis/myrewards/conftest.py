@@ -19,21 +19,33 @@ def client(make_app):
     return make_app("default").test_client()
 
 
-@pytest.fixture
-def small(make_app):
-    """A client on a small world: ``small(**programme_changes)``."""
-    def build(**changes):
-        return make_app(small_world(**changes)).test_client()
-    return build
-
-
 @pytest.fixture(scope="module")
-def shared_small(tmp_path_factory):
-    """One client on the small world for a whole module, for tests that must leave the
-    state exactly as it was (and check that they do)."""
-    path = str(tmp_path_factory.mktemp("myrewards") / "shared.sqlite")
+def small_app(tmp_path_factory):
+    """One app per module on the small world; tests reset it before use."""
+    path = str(tmp_path_factory.mktemp("myrewards") / "small.sqlite")
     db = prepare_database(path, API_PACKAGES)
     doc, provenance, source = world_document(small_world())
     load_world(db, doc, provenance, source, API_PACKAGES, startup=True)
     db.close()
-    return create_app(Settings(db_path=path), apis=API_PACKAGES).test_client()
+    return create_app(Settings(db_path=path), apis=API_PACKAGES)
+
+
+def _fresh(app):
+    client = app.test_client()
+    assert client.post("/_sandbox/reset").status_code == 200
+    return client
+
+
+@pytest.fixture
+def small(make_app, small_app):
+    """A client on the small world as it loads: ``small()``, or ``small(**programme_changes)``
+    for a variant (a world of its own)."""
+    def build(**changes):
+        return make_app(small_world(**changes)).test_client() if changes else _fresh(small_app)
+    return build
+
+
+@pytest.fixture
+def shared_small(small_app):
+    """A client on the small world as it loads."""
+    return _fresh(small_app)
