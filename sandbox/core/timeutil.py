@@ -5,6 +5,8 @@ import re
 from datetime import date, datetime, timedelta, timezone
 
 UTC = timezone.utc
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -40,8 +42,10 @@ def parse_instant(value) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value / 1000, UTC)
+    if isinstance(value, int):
+        return EPOCH + value * _MS  # integer arithmetic: exact for every millisecond
+    if isinstance(value, float):
+        return EPOCH + timedelta(milliseconds=value)
     if isinstance(value, str):
         text = value.strip()
         if text.endswith(("Z", "z")):
@@ -56,7 +60,7 @@ def from_db(text: str | None) -> datetime | None:
 
 
 def to_epoch_ms(dt: datetime | None) -> int | None:
-    return None if dt is None else int(dt.timestamp() * 1000)
+    return None if dt is None else (dt - EPOCH) // _MS
 
 
 def parse_duration(text: str) -> timedelta:

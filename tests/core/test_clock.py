@@ -68,3 +68,11 @@ def test_bad_durations(text):
 ])
 def test_instants(value, expected):
     assert to_iso(parse_instant(value)) == expected
+
+
+def test_epoch_milliseconds_round_trip_exactly():
+    from sandbox.core.timeutil import to_epoch_ms
+
+    for ms in (0, 1, 1768467600123, 4102444800999, 253402300799999):
+        assert to_epoch_ms(parse_instant(ms)) == ms
+    assert to_epoch_ms(parse_instant("2026-01-15T09:00:00.123999Z")) == 1768467600123
