@@ -145,3 +145,14 @@ def test_scenario_institutions_merge_over_the_catalogue(atrium_world):
     creds = atrium.get("/atrium/institutions/chase/credentials").get_json()["credentials"]
     assert [c["field_name"] for c in creds] == ["LOGIN", "PASSWORD"]
     assert creds[0]["guid"].startswith("CRD-")
+
+
+def test_served_at_the_root_with_root_api(make_app):
+    from tests.apis.atrium.world import WORLD
+    http = make_app(WORLD, root_api="atrium").test_client()
+    headers = {"MX-Client-ID": "partner", "MX-API-Key": "partner-key", "Accept": "application/vnd.mx.atrium.beta+json"}
+    assert http.get("/users/USR-alice", headers=headers).get_json()["user"]["identifier"] == "alice"
+    assert http.post("/users/USR-alice/members/MBR-alice-mxbank/fetch_rewards", headers=headers).status_code == 200
+    assert http.get("/users/USR-alice/members/MBR-alice-mxbank/rewards",
+                    headers={**headers, "Accept": "application/vnd.mx.atrium.v1+json"}).status_code == 406
+    assert http.get("/users", headers={}).status_code == 401
