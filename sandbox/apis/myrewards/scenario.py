@@ -39,8 +39,18 @@ def _check(test, message: str):
     return run
 
 
-def _id():
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=2 ** 53))
+class ScenarioId(fields.Integer):
+    """An id as a number or as the digit string the vendor's responses show (``"1"``)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = whole_number(value)
+        if number is None or not 1 <= number <= 2 ** 53:
+            raise ValidationError("expected an id: a whole number from 1")
+        return number
+
+
+def _id(**kwargs):
+    return ScenarioId(**kwargs)
 
 
 def _text(required=False, **kwargs):
@@ -85,7 +95,7 @@ class RegistrationQuestionSchema(StrictSchema):
 class UserGroupSchema(StrictSchema):
     id = _id()
     name = _text(required=True)
-    parent_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    parent_id = _id(allow_none=True, load_default=None)
     default = TextFlag(load_default=False)
     position = fields.Raw(load_default=1, validate=_check(lambda v: whole_number(v) is not None,
                                                          "expected a whole number"))

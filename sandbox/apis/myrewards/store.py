@@ -252,10 +252,6 @@ def update_user(db, row: dict) -> None:
 
 # -- the ledger -------------------------------------------------------------------------
 
-TRANSACTION_COLUMNS = ("seq", "id", "user_id", "transaction_type", "variety", "value", "balance",
-                       "pool_delta", "reason", "remote_transaction_id", "created_at")
-
-
 def transactions(db, user_id: int) -> list[dict]:
     return _dicts(db.execute("SELECT * FROM myrewards_transactions WHERE user_id = ? ORDER BY seq", [user_id]))
 
@@ -273,10 +269,7 @@ def balance(db, user_id: int) -> int:
 
 def insert_transactions(db, rows: list[dict]) -> None:
     """Append ledger rows (``seq`` left out: SQLite numbers them in creation order)."""
-    columns = [c for c in TRANSACTION_COLUMNS if c != "seq"]
-    db.conn.executemany(
-        f"INSERT INTO myrewards_transactions ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
-        rows)
+    insert_rows(db, "myrewards_transactions", rows)
 
 
 # -- performance ------------------------------------------------------------------------
@@ -318,8 +311,4 @@ def promotion_for_sku(db, programme_id: int, sku: str) -> dict | None:
 
 
 def insert_claims(db, rows: list[dict]) -> None:
-    db.conn.executemany(
-        "INSERT INTO myrewards_claims (id, promotion_id, user_id, sku, quantity, points, date_of_sale, "
-        "answers, transaction_id, created_at) VALUES (:id, :promotion_id, :user_id, :sku, :quantity, "
-        ":points, :date_of_sale, :answers, :transaction_id, :created_at)",
-        [{**r, "answers": json.dumps(r["answers"])} for r in rows])
+    insert_rows(db, "myrewards_claims", [{**r, "answers": json.dumps(r["answers"])} for r in rows])

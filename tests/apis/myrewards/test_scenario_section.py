@@ -184,3 +184,12 @@ def test_every_scenario_file_loads(tmp_path, path):
         load_world(db, doc, provenance, str(path), API_PACKAGES)
     finally:
         db.close()
+
+
+def test_user_groups_pasted_from_a_vendor_response_load(make_app):
+    pasted = [{"id": "1", "name": "dc commics", "parent_id": None, "default": "false", "position": "1"},
+              {"id": "2", "name": "justice league", "parent_id": "1", "default": "true", "position": "1"}]
+    world = {"name": "pasted", "myrewards": {"programmes": [{"name": "P", "api_keys": [{"key": "p"}],
+                                                             "user_groups": pasted}]}}
+    client = make_app(world).test_client()
+    assert client.get("/myrewards/api/v2/user_groups", headers={"Authorization": "Token token=p"}).get_json() == pasted
