@@ -13,6 +13,7 @@ from .auth import authorize
 from .schemas import BodyError, path_id
 from .service import performance, transactions, users
 
+# Rails ignores a trailing slash; so do these routes (strict_slashes=False).
 bp = Blueprint("myrewards", __name__)
 
 
@@ -47,7 +48,7 @@ def _params_or_400() -> dict:
 
 # -- registration questions and user groups (the users permission) ------------------------
 
-@bp.get("/api/v2/registration_questions")
+@bp.get("/api/v2/registration_questions", strict_slashes=False)
 @documented(summary="List the programme's registration questions",
             responses={200: schemas.RegistrationQuestionOut(many=True)}, errors=(403,))
 def list_registration_questions():
@@ -56,8 +57,8 @@ def list_registration_questions():
     return _json(schemas.registration_questions_out.dump(found))
 
 
-@bp.get("/api/v2/user_groups")
-@bp.get("/api/v2/user_group")
+@bp.get("/api/v2/user_groups", strict_slashes=False)
+@bp.get("/api/v2/user_group", strict_slashes=False)
 @documented(summary="List the programme's user groups (flat, with parent_id)",
             responses={200: schemas.UserGroupOut(many=True)}, errors=(403,))
 def list_user_groups():
@@ -65,8 +66,8 @@ def list_user_groups():
     return _json(schemas.user_groups_out.dump(users.user_groups(state_db(), caller.programme_id)))
 
 
-@bp.get("/api/v2/user_groups/<group_id>")
-@bp.get("/api/v2/user_group/<group_id>")
+@bp.get("/api/v2/user_groups/<group_id>", strict_slashes=False)
+@bp.get("/api/v2/user_group/<group_id>", strict_slashes=False)
 @documented(summary="Show a user group", responses={200: schemas.UserGroupOut}, errors=(403,))
 def show_user_group(group_id):
     caller = authorize(state_db(), "users", "read")
@@ -75,7 +76,7 @@ def show_user_group(group_id):
 
 # -- users ----------------------------------------------------------------------------------
 
-@bp.post("/api/v2/users")
+@bp.post("/api/v2/users", strict_slashes=False)
 @documented(summary="Create a user", body=schemas.UserSchema, form=True, responses={201: schemas.UserOut},
             errors=(403, 422))
 def create_user():
@@ -85,7 +86,7 @@ def create_user():
     return _json(schemas.user_out(user), 201)
 
 
-@bp.route("/api/v2/users/<user_id>", methods=["PUT", "PATCH"])
+@bp.route("/api/v2/users/<user_id>", methods=["PUT", "PATCH"], strict_slashes=False)
 @documented(summary="Update a user (the fields given)", body=schemas.UserSchema, form=True,
             responses={200: schemas.UserOut}, errors=(403, 422))
 def update_user(user_id):
@@ -97,7 +98,7 @@ def update_user(user_id):
 
 # -- transactions -------------------------------------------------------------------------------
 
-@bp.get("/api/v2/users/<user_id>/transactions")
+@bp.get("/api/v2/users/<user_id>/transactions", strict_slashes=False)
 @documented(summary="List a user's transactions, most recent last",
             responses={200: schemas.TransactionOut(many=True)}, errors=(403,))
 def list_transactions(user_id):
@@ -106,7 +107,7 @@ def list_transactions(user_id):
     return _json(schemas.transactions_out.dump(found))
 
 
-@bp.get("/api/v2/users/<user_id>/transactions/last")
+@bp.get("/api/v2/users/<user_id>/transactions/last", strict_slashes=False)
 @documented(summary="Show a user's last transaction (the current balance)",
             responses={200: schemas.TransactionOut}, errors=(403,))
 def last_transaction(user_id):
@@ -115,7 +116,7 @@ def last_transaction(user_id):
     return _json(schemas.transaction_out.dump(found))
 
 
-@bp.post("/api/v1/users/<user_id>/transactions")
+@bp.post("/api/v1/users/<user_id>/transactions", strict_slashes=False)
 @documented(summary="Credit or debit a user (v1)", body=schemas.TransactionBody, form=True,
             responses={200: schemas.TransactionIdOut, 204: None}, errors=(402, 403, 406, 412))
 def create_transaction(user_id):
@@ -133,7 +134,7 @@ def create_transaction(user_id):
 
 # -- performance ---------------------------------------------------------------------------------
 
-@bp.get("/api/v2/performance/data_fields")
+@bp.get("/api/v2/performance/data_fields", strict_slashes=False)
 @documented(summary="List the programme's performance data fields",
             responses={200: schemas.DataFieldOut(many=True)}, errors=(403,))
 def list_data_fields():
@@ -141,7 +142,7 @@ def list_data_fields():
     return _json(schemas.data_fields_out.dump(performance.data_fields(state_db(), caller.programme_id)))
 
 
-@bp.get("/api/v2/performance/promotions")
+@bp.get("/api/v2/performance/promotions", strict_slashes=False)
 @documented(summary="List the programme's promotions", responses={200: schemas.PromotionOut(many=True)},
             errors=(403,))
 def list_promotions():
@@ -149,7 +150,7 @@ def list_promotions():
     return _json(schemas.promotions_out.dump(performance.promotions(state_db(), caller.programme_id)))
 
 
-@bp.get("/api/v2/performance/promotions/<promotion_id>/data_fields")
+@bp.get("/api/v2/performance/promotions/<promotion_id>/data_fields", strict_slashes=False)
 @documented(summary="List a promotion's data fields",
             responses={200: schemas.PromotionDataFieldOut(many=True)}, errors=(403,))
 def list_promotion_data_fields(promotion_id):
@@ -158,8 +159,8 @@ def list_promotion_data_fields(promotion_id):
     return _json(schemas.promotion_data_fields_out.dump(found))
 
 
-@bp.post("/api/v2/performance/data")
-@bp.post("/api/v2/performance/promotions/<promotion_id>/data")
+@bp.post("/api/v2/performance/data", strict_slashes=False)
+@bp.post("/api/v2/performance/promotions/<promotion_id>/data", strict_slashes=False)
 @documented(summary="Create sales data claims (all or nothing)", body=schemas.SalesDataBody, form=True,
             responses={201: None}, errors=(403, 422))
 def create_sales_data(promotion_id=None):

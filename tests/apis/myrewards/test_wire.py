@@ -67,3 +67,8 @@ def test_query_string_params_are_merged_under_the_body(small):
     assert response.status_code == 200
     last = client.get(f"{BASE}/api/v2/users/10/transactions/last", headers=SMALL_KEY).get_json()
     assert (last["value"], last["description"]) == (5, "test")
+
+
+@pytest.mark.parametrize("path", ["/api/v2/user_groups/", "/api/v2/users/10/transactions/last/"])
+def test_a_trailing_slash_is_ignored_as_rails_does(shared_small, path):
+    assert shared_small.get(BASE + path, headers=SMALL_KEY).status_code == 200
