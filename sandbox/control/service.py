@@ -5,7 +5,7 @@ import json
 
 from sandbox.core import faults, journal
 from sandbox.core.errors import ControlError
-from sandbox.core.scenario_files import ScenarioProblem, parse_text, resolve
+from sandbox.core.scenario_files import MAX_FILE_BYTES, ScenarioProblem, parse_text, plain, resolve
 from sandbox.core.scenarios import api_tables, get_meta, load_world, summary
 
 
@@ -26,11 +26,14 @@ def load_from_body(db, journal_db, apis, body: bytes, content_type: str) -> dict
         if "json" in content_type:
             try:
                 doc = json.loads(body or b"null")
-            except ValueError as exc:
-                raise ScenarioProblem([{"file": source, "path": "", "message": f"not valid JSON: {exc}"}]) from None
+            except (ValueError, RecursionError) as exc:
+                reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+                raise ScenarioProblem([{"file": source, "path": "", "message": f"not valid JSON: {reason}"}]) from None
             if not isinstance(doc, dict):
                 raise ScenarioProblem([{"file": source, "path": "", "message": "expected a JSON object"}])
-            doc = parse_text(json.dumps(doc), source)
+            if len(body) > MAX_FILE_BYTES:
+                raise ScenarioProblem([{"file": source, "path": "", "message": f"larger than {MAX_FILE_BYTES} bytes"}])
+            doc = plain(doc, source)
         else:
             doc = parse_text(body, source)
         doc, provenance = resolve(doc, source)

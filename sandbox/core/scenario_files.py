@@ -64,10 +64,10 @@ def parse_text(text: str | bytes, source: str) -> dict:
         doc = {}
     if not isinstance(doc, dict):
         raise problem(source, "", "expected a mapping at the top level (name:, atrium:, ...)")
-    return _plain(doc, source)
+    return plain(doc, source)
 
 
-def _plain(doc, source: str):
+def plain(doc, source: str):
     """Copy into JSON-clean values (YAML timestamps become ISO strings), refusing
     documents nested too deep or too large (alias bombs) with a clear message."""
     budget = [MAX_NODES]

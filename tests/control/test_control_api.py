@@ -53,7 +53,8 @@ def test_an_invalid_world_answers_400_and_leaves_state_exactly_as_it_was(client)
 
 @pytest.mark.parametrize("body,content_type", [
     ("name: [unclosed", "application/yaml"), ("{not json", "application/json"), ("[1, 2]", "application/json"),
-    ("- just\n- a list\n", "application/yaml"), ("", "application/yaml")])
+    ("- just\n- a list\n", "application/yaml"), ("", "application/yaml"),
+    ("[" * 100_000 + "]" * 100_000, "application/json"), ('{"name": ' + "[" * 500 + "]" * 500 + "}", "application/json")])
 def test_malformed_worlds_are_400_not_500(client, body, content_type):
     r = client.post("/_sandbox/scenario", data=body, content_type=content_type)
     assert r.status_code == 400 and r.json["problems"]
