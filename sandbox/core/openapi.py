@@ -10,7 +10,7 @@ import re
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import Schema, fields
+from marshmallow import Schema
 
 _CONVERTER_TYPES = {"int": {"type": "integer"}, "float": {"type": "number"}}
 _IGNORED_METHODS = {"HEAD", "OPTIONS"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, json, request
 from marshmallow import Schema, ValidationError
 
+from sandbox.core.http import BodyError, decode_json
 from sandbox.core.clock import request_now
 from sandbox.core.context import state_db
 from sandbox.core.openapi import AnyObject, documented
@@ -37,9 +38,9 @@ def _no_content() -> Response:
 def _body(schema: Schema) -> dict:
     raw = request.get_data(cache=True)
     try:
-        data = json.loads(raw) if raw.strip() else None
-    except (ValueError, RecursionError):
-        raise errors.bad_request("The request body is not valid JSON.") from None
+        data = decode_json(raw) if raw.strip() else None
+    except BodyError as exc:
+        raise errors.bad_request(f"{exc}.") from None
     if not isinstance(data, dict):
         raise errors.bad_request("The request body must be a JSON object.")
     return _load(schema, data)

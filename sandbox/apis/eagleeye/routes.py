@@ -5,11 +5,11 @@ optional API-version prefix, registered by the app factory from ``extra_prefixes
 """
 from __future__ import annotations
 
-import json as stdjson
 
 from flask import Blueprint, Response, g, json, request
 from marshmallow import Schema, ValidationError
 
+from sandbox.core.http import BodyError, decode_json
 from sandbox.core.auth import raw_body
 from sandbox.core.clock import request_now
 from sandbox.core.context import state_db
@@ -37,10 +37,6 @@ def _json(data, status: int = 200) -> Response:
     return response
 
 
-def _no_constants(name):
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _validation_message(err: ValidationError) -> str:
     return "; ".join(f"{path}: {message}" if path else message
                      for path, message in flatten_errors(err.messages)[:5])
@@ -50,9 +46,9 @@ def _body(schema: Schema) -> dict:
     """The JSON object body through ``schema``; an empty body is ``{}``."""
     raw = raw_body()
     try:
-        data = stdjson.loads(raw.decode("utf-8"), parse_constant=_no_constants) if raw.strip() else {}
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise errors.bad_request("The request body is not valid JSON") from None
+        data = decode_json(raw) if raw.strip() else {}
+    except BodyError as exc:
+        raise errors.bad_request(str(exc)) from None
     if not isinstance(data, dict):
         raise errors.bad_request("The request body must be a JSON object")
     try:

@@ -15,6 +15,7 @@ from datetime import date
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
 
 from sandbox.core.timeutil import from_db
+from sandbox.core.http import BodyError, decode_json  # noqa: F401  (routes use both)
 
 MAX_POINTS = 2_147_483_647            # the vendor's integer columns are 32-bit
 MAX_TEXT = 255
@@ -34,25 +35,6 @@ MAX_FORM_FIELDS = 10_000
 
 
 # -- request bodies ---------------------------------------------------------------------
-
-class BodyError(ValueError):
-    """The body could not be read at all (not JSON, not UTF-8)."""
-
-
-def decode_json(raw: bytes):
-    def refuse(constant):
-        raise ValueError(f"{constant} is not valid JSON")
-    try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=refuse)
-    except UnicodeDecodeError:
-        raise BodyError("The request body is not valid UTF-8") from None
-    except (ValueError, RecursionError):
-        raise BodyError("The request body is not valid JSON") from None
-    try:    # "\ud800" escapes are valid JSON text but no Unicode text can hold them
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise BodyError("The request body is not valid UTF-8") from None
-    return body
 
 
 def query_pairs(raw: bytes) -> list[tuple[str, str]]:

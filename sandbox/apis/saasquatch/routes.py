@@ -4,11 +4,11 @@ Vendor paths are served unchanged below the mount prefix: ``/api/v1/{tenant_alia
 """
 from __future__ import annotations
 
-import json
 
 from flask import Blueprint, g, jsonify, request
 from marshmallow import Schema, ValidationError
 
+from sandbox.core.http import BodyError, decode_json
 from sandbox.core.clock import request_now
 from sandbox.core.context import state_db
 from sandbox.core.openapi import documented
@@ -46,9 +46,9 @@ def _body(schema: Schema) -> dict:
     if request.mimetype != "application/json":
         raise errors.wrong_content_type()
     try:
-        data = json.loads(request.get_data(cache=True) or b"")
-    except (ValueError, RecursionError):
-        raise errors.bad_request("The request body is not valid JSON.") from None
+        data = decode_json(request.get_data(cache=True) or b"")
+    except BodyError as exc:
+        raise errors.bad_request(f"{exc}.") from None
     if not isinstance(data, dict):
         raise errors.bad_request("The request body must be a JSON object.")
     return _load(schema, data)
