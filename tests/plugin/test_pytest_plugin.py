@@ -28,3 +28,11 @@ def test_a_previous_tests_clock_did_not_leak(rewards_sandbox):
 @pytest.mark.rewards_sandbox(scenario="default")
 def test_a_marker_chooses_the_world(rewards_sandbox):
     assert rewards_sandbox.control("GET", "/scenario")["name"] == "default"
+
+
+def test_the_readme_example_is_this_suites_example():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    example = (root / "tests" / "plugin" / "test_readme_example.py").read_text()
+    assert f"```python\n{example}```" in (root / "README.md").read_text()
