@@ -113,7 +113,8 @@ def _before_request():
 def _after_request(response: Response) -> Response:
     owner = _owner()
     duration_ms = (time.perf_counter() - g.get("sandbox_started", time.perf_counter())) * 1000
-    if owner != "control":
+    # a request refused for its namespace selector has no namespace, so no journal to record into
+    if owner != "control" and "sandbox_ns" in g:
         try:
             _record(owner, response, duration_ms)
         except Exception:  # the journal must never break a response
