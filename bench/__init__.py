@@ -1,0 +1,1 @@
+"""The rewards-sandbox benchmark: ``python -m bench`` (see bench/README.md)."""

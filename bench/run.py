@@ -1,0 +1,237 @@
+"""The benchmark run: every measurement, in one process, against servers it starts."""
+from __future__ import annotations
+
+import http.client
+import json
+import sqlite3
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cases as c
+from . import servers, worlds
+from .load import LoadGenerator
+
+
+@dataclass(frozen=True)
+class Plan:
+    rounds: int = 5
+    seconds: float = 5.0
+    warmup_seconds: float = 1.0
+    cold_runs: int = 7
+    load_runs: int = 7
+    list_rows: tuple[int, int] = (1_000, 1_000_000)
+    list_rounds: int = 3
+
+
+FULL = Plan()
+SMOKE = Plan(rounds=1, seconds=1.0, warmup_seconds=0.0, cold_runs=1, load_runs=1,
+             list_rows=(1_000, 5_000), list_rounds=1)
+
+
+@dataclass
+class CaseFigures:
+    case: c.Case
+    rounds: list = field(default_factory=list)          # load.Result per round
+    rows_added: int | None = None                       # writes: rows the successes added
+
+    @property
+    def rps(self) -> float:
+        return statistics.median(r.rps for r in self.rounds)
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(r.p50_ms for r in self.rounds)
+
+    @property
+    def p99(self) -> float:
+        return statistics.median(r.p99_ms for r in self.rounds)
+
+    @property
+    def requests(self) -> int:
+        return sum(r.requests for r in self.rounds)
+
+    @property
+    def bad(self) -> int:
+        return sum(r.bad_status + r.socket_errors for r in self.rounds)
+
+
+@dataclass
+class Figures:
+    plan: Plan
+    loadgen: str
+    cold_start: list = field(default_factory=list)
+    ceiling_cold_start: list = field(default_factory=list)
+    throughput: list = field(default_factory=list)        # CaseFigures, ceiling first
+    memory: dict = field(default_factory=dict)            # "sandbox"/"ceiling" -> [{"rss", "pss"}, ...]
+    load_default: list = field(default_factory=list)
+    load_10k: list = field(default_factory=list)
+    entities_10k: int = 0
+    lists: dict = field(default_factory=dict)             # rows -> [CaseFigures]
+    ledger_sizes: dict = field(default_factory=dict)      # rows -> {table: count}
+    load_average: list = field(default_factory=list)      # /proc/loadavg before and after
+    log: list = field(default_factory=list)
+
+
+def say(figures: Figures, message: str) -> None:
+    print(message, flush=True)
+    figures.log.append(message)
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def run(plan: Plan, gen: LoadGenerator, folder: Path) -> Figures:
+    figures = Figures(plan, gen.label)
+    figures.load_average.append(load_average())
+    say(figures, f"load average {figures.load_average[0]}; load generator: {gen.label}")
+    cold_start(figures, folder)
+    throughput(figures, gen, folder)
+    scenario_loads(figures, folder)
+    list_latency(figures, gen, folder)
+    figures.load_average.append(load_average())
+    say(figures, f"done; load average {figures.load_average[-1]}")
+    return figures
+
+
+# -- cold start -----------------------------------------------------------------------------------
+
+def cold_start(figures: Figures, folder: Path) -> None:
+    runs = figures.plan.cold_runs
+    figures.cold_start = servers.cold_starts(lambda: servers.sandbox(folder / "cold.log"), runs)
+    figures.ceiling_cold_start = servers.cold_starts(lambda: servers.ceiling(folder / "cold-ceiling.log"), runs)
+    say(figures, f"cold start: sandbox {_ms(figures.cold_start)}, ceiling {_ms(figures.ceiling_cold_start)}")
+
+
+def _ms(values: list[float]) -> str:
+    return f"median {statistics.median(values) * 1000:.0f} ms of {[round(v * 1000) for v in values]}"
+
+
+# -- requests per second ----------------------------------------------------------------------------
+
+def throughput(figures: Figures, gen: LoadGenerator, folder: Path) -> None:
+    world = worlds.write_world(folder, worlds.bench_world(), "bench-world")
+    db_path = folder / "bench.sqlite"
+    sandbox = servers.sandbox(folder / "sandbox.log", "--db", str(db_path), "--scenario", str(world))
+    ceiling = servers.ceiling(folder / "ceiling.log")
+    try:
+        sandbox.wait_healthy()
+        ceiling.wait_healthy()
+        targets = [(ceiling, c.ceiling()), (sandbox, c.health())] + \
+                  [(sandbox, case) for case in c.reads() + c.writes()]
+        if figures.plan.warmup_seconds:
+            for server, case in targets:
+                gen.run(server.url, case.requests, figures.plan.warmup_seconds)
+        figures.throughput = [CaseFigures(case) for _, case in targets]
+        added = {case.name: 0 for _, case in targets}
+        for round_no in range(figures.plan.rounds):
+            for (server, case), found in zip(targets, figures.throughput):
+                before = _count(db_path, case.rows_sql)
+                result = gen.run(server.url, case.requests, figures.plan.seconds)
+                if case.rows_sql:
+                    added[case.name] += _count(db_path, case.rows_sql) - before
+                found.rounds.append(result)
+                say(figures, f"round {round_no + 1} {case.name}: {result.rps:.0f} req/s, p50 {result.p50_ms:.2f} ms,"
+                             f" p99 {result.p99_ms:.2f} ms, bad {result.bad_status + result.socket_errors}")
+        for found in figures.throughput:
+            if found.case.rows_sql:
+                found.rows_added = added[found.case.name]
+        figures.memory = {"sandbox": [servers.memory_mib(p) for p in sandbox.worker_pids()],
+                          "ceiling": [servers.memory_mib(p) for p in ceiling.worker_pids()]}
+        say(figures, f"worker memory (MiB): {figures.memory}")
+    finally:
+        sandbox.stop()
+        ceiling.stop()
+
+
+def _count(db_path: Path, sql: str | None) -> int:
+    if not sql:
+        return 0
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+# -- scenario load times ---------------------------------------------------------------------------
+
+def scenario_loads(figures: Figures, folder: Path) -> None:
+    """POST /_sandbox/scenario (JSON) to a running server: the default world and a
+    generated world of 10,000 entities; the time is the client's, request to answer."""
+    from sandbox.core.scenario_files import find_scenario, read_file
+
+    default_doc, _ = read_file(find_scenario("default"))
+    big = worlds.ten_thousand_entity_world()
+    with servers.sandbox(folder / "loads.log", "--quiet") as server:
+        server.wait_healthy()
+        for _ in range(figures.plan.load_runs):
+            figures.load_default.append(_post_world(server.port, default_doc)[0])
+        for _ in range(figures.plan.load_runs):
+            seconds, summary = _post_world(server.port, big)
+            figures.load_10k.append(seconds)
+            figures.entities_10k = worlds.entity_count(summary["counts"])
+    say(figures, f"scenario load: default {_ms(figures.load_default)}; "
+                 f"{figures.entities_10k:,} entities {_ms(figures.load_10k)}")
+
+
+def _post_world(port: int, doc: dict) -> tuple[float, dict]:
+    body = json.dumps(doc).encode()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        started = time.perf_counter()
+        conn.request("POST", "/_sandbox/scenario", body, {"Content-Type": "application/json"})
+        response = conn.getresponse()
+        answer = response.read()
+        seconds = time.perf_counter() - started
+    finally:
+        conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"loading {doc.get('name')} answered {response.status}: {answer[:2000]!r}")
+    return seconds, json.loads(answer)
+
+
+# -- list latency against the ledger size --------------------------------------------------------------
+
+def list_latency(figures: Figures, gen: LoadGenerator, folder: Path) -> None:
+    from sandbox.apis import API_PACKAGES
+    from sandbox.core.migrate import prepare_database
+    from sandbox.core.scenario_files import read_file
+    from sandbox.core.scenarios import load_world
+
+    world_path = worlds.write_world(folder, worlds.bench_world(), "bench-world")
+    running = {}
+    try:
+        for rows in figures.plan.list_rows:
+            path = folder / f"ledger-{rows}.sqlite"
+            started = time.perf_counter()
+            db = prepare_database(str(path), API_PACKAGES)
+            doc, provenance = read_file(world_path)
+            load_world(db, doc, provenance, str(world_path), API_PACKAGES, startup=True)
+            db.close()
+            figures.ledger_sizes[rows] = worlds.fill_ledgers(str(path), rows)
+            say(figures, f"ledgers of {rows:,} rows built in {time.perf_counter() - started:.1f} s: "
+                         f"{figures.ledger_sizes[rows]}")
+            running[rows] = servers.sandbox(folder / f"ledger-{rows}.log", "--db", str(path))
+        for rows, server in running.items():
+            server.wait_healthy()
+            figures.lists[rows] = [CaseFigures(case) for case in c.lists()]
+        for round_no in range(figures.plan.list_rounds):
+            for index, case in enumerate(c.lists()):
+                for rows, server in running.items():       # interleaved: drift hits both sizes alike
+                    if round_no == 0 and figures.plan.warmup_seconds:
+                        gen.run(server.url, case.requests, figures.plan.warmup_seconds)
+                    result = gen.run(server.url, case.requests, figures.plan.seconds)
+                    figures.lists[rows][index].rounds.append(result)
+                    say(figures, f"round {round_no + 1} {case.name} at {rows:,} rows: p50 {result.p50_ms:.2f} ms,"
+                                 f" {result.rps:.0f} req/s, bad {result.bad_status + result.socket_errors}")
+    finally:
+        for server in running.values():
+            server.stop()
+
+
+def temp_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="rewards-sandbox-bench-"))
