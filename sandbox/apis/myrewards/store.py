@@ -12,6 +12,8 @@ import json
 
 from sqlite_utils import Migrations
 
+from sandbox.core.auth import secrets_equal
+
 migrations = Migrations("myrewards")
 
 
@@ -152,7 +154,13 @@ def _one(cursor) -> dict | None:
 # -- keys and programmes ------------------------------------------------------------
 
 def api_key(db, key: str) -> dict | None:
-    row = _one(db.execute("SELECT * FROM myrewards_api_keys WHERE key = ?", [key]))
+    """The stored key equal to ``key``. A key is a secret, so it is compared with every
+    stored key in constant time, without stopping at a match; an indexed ``WHERE key = ?``
+    would answer sooner the shorter the matching prefix."""
+    row = None
+    for candidate in _dicts(db.execute("SELECT * FROM myrewards_api_keys ORDER BY rowid")):
+        if secrets_equal(key, candidate["key"]) and row is None:
+            row = candidate
     if row:
         row["permissions"] = json.loads(row["permissions"])
     return row
