@@ -2,9 +2,11 @@
 
 Rewards belong to a user of an account of a tenant; every query is scoped by tenant, so
 two tenants may use the same account, user and reward ids without meeting. A reward's
-`redeemedCredit` is never stored: it is the sum of its redemption rows, so the two can
-not disagree. Whether a reward is available, pending, expired or cancelled is derived from
-its dates and the sandbox clock when it is read (`STATE_SQL`).
+`redeemedCredit` is the sum of its redemption rows: triggers keep the reward's
+``redeemed_credit`` column equal to it on every insert, update and delete of a
+redemption, so a debit reads one row however many redemptions came before. Whether a
+reward is available, pending, expired or cancelled is derived from its dates and the
+sandbox clock when it is read (`STATE_SQL`).
 """
 from __future__ import annotations
 
@@ -108,6 +110,46 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
+@migrations(name="0002_redeemed_credit_column")
+def _redeemed_credit_column(db):
+    """The sum of a reward's redemptions as a column kept by triggers (it was a SUM over
+    the redemptions on every read, so debits slowed down as redemptions piled up)."""
+    for statement in _statements(_REDEEMED_DDL):
+        db.execute(statement)
+
+
+_REDEEMED_DDL = """
+ALTER TABLE saasquatch_rewards ADD COLUMN redeemed_credit INTEGER NOT NULL DEFAULT 0;
+UPDATE saasquatch_rewards SET redeemed_credit = (
+    SELECT COALESCE(SUM(quantity_redeemed), 0) FROM saasquatch_redemptions WHERE reward_pk = saasquatch_rewards.pk);
+DROP TRIGGER IF EXISTS saasquatch_redemptions_within_credit;
+CREATE TRIGGER saasquatch_redemptions_within_credit
+BEFORE INSERT ON saasquatch_redemptions
+WHEN NEW.quantity_redeemed + (SELECT redeemed_credit FROM saasquatch_rewards WHERE pk = NEW.reward_pk)
+     > (SELECT COALESCE(assigned_credit, 0) FROM saasquatch_rewards WHERE pk = NEW.reward_pk)
+BEGIN
+    SELECT RAISE(ABORT, 'redemption exceeds the reward''s assigned credit');
+END;
+CREATE TRIGGER saasquatch_redemptions_add AFTER INSERT ON saasquatch_redemptions
+BEGIN
+    UPDATE saasquatch_rewards SET redeemed_credit = redeemed_credit + NEW.quantity_redeemed
+    WHERE pk = NEW.reward_pk;
+END;
+CREATE TRIGGER saasquatch_redemptions_remove AFTER DELETE ON saasquatch_redemptions
+BEGIN
+    UPDATE saasquatch_rewards SET redeemed_credit = redeemed_credit - OLD.quantity_redeemed
+    WHERE pk = OLD.reward_pk;
+END;
+CREATE TRIGGER saasquatch_redemptions_change AFTER UPDATE OF quantity_redeemed, reward_pk ON saasquatch_redemptions
+BEGIN
+    UPDATE saasquatch_rewards SET redeemed_credit = redeemed_credit - OLD.quantity_redeemed
+    WHERE pk = OLD.reward_pk;
+    UPDATE saasquatch_rewards SET redeemed_credit = redeemed_credit + NEW.quantity_redeemed
+    WHERE pk = NEW.reward_pk;
+END;
+"""
+
+
 # Precedence as in SaaSquatch's own widgets: cancelled, then expired, then pending.
 STATE_SQL = """CASE
     WHEN r.date_cancelled IS NOT NULL THEN 'CANCELLED'
@@ -115,11 +157,7 @@ STATE_SQL = """CASE
     WHEN r.date_scheduled_for IS NOT NULL AND r.date_scheduled_for > :now THEN 'PENDING'
     ELSE 'AVAILABLE' END"""
 
-_REDEEMED_SQL = """(SELECT COALESCE(SUM(d.quantity_redeemed), 0)
-    FROM saasquatch_redemptions d WHERE d.reward_pk = r.pk)"""
-
-_REWARD_SELECT = f"""SELECT r.*, {_REDEEMED_SQL} AS redeemed_credit, {STATE_SQL} AS state
-    FROM saasquatch_rewards r"""
+_REWARD_SELECT = f"""SELECT r.*, {STATE_SQL} AS state FROM saasquatch_rewards r"""
 
 # Debit order (specs/README.md SaaSquatch decision 2): soonest expiry first (none last),
 # then oldest dateGiven, then id.
