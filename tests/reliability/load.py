@@ -113,13 +113,16 @@ def myrewards_ledgers(tables: dict) -> int:
 
 
 def saasquatch_ledgers(tables: dict) -> int:
-    """No reward is redeemed past what was assigned; returns the number of checks."""
+    """No reward is redeemed past what was assigned, and its stored redeemed total equals
+    its redemptions; returns the number of checks."""
     redeemed = Counter()
     for row in tables["redemptions"]:
         assert row["quantity_redeemed"] > 0
         redeemed[row["reward_pk"]] += row["quantity_redeemed"]
     for reward in tables["rewards"]:
         assert redeemed[reward["pk"]] <= (reward["assigned_credit"] or 0), reward
+        if "redeemed_credit" in reward:          # a stored total must equal its redemptions
+            assert reward["redeemed_credit"] == redeemed[reward["pk"]], reward
     assert len({r["id"] for r in tables["redemptions"]}) == len(tables["redemptions"])
     return len(tables["rewards"])
 
