@@ -7,11 +7,11 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from flask import Flask, Response, g, json, request
+from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from . import faults, journal
-from .context import journal_db, namespace, state_db
+from .context import RequestState, activate, current, deactivate, journal_db, namespace, state_db
 from .errors import ApiError
 from .namespaces import NamespaceNameError
 from .runtime import SandboxRuntime
@@ -21,11 +21,13 @@ QUIET_PATHS = ("/_sandbox/health",)
 
 
 class NamespaceMiddleware:
-    """Serves ``/_ns/<name>/...`` as ``/...`` in namespace ``name``, and remembers the
-    path exactly as it arrived (some vendors sign it)."""
+    """Serves ``/_ns/<name>/...`` as ``/...`` in namespace ``name``, remembers the path
+    exactly as it arrived (some vendors sign it), and makes the request's
+    ``RequestState`` current for the pipeline and the routes."""
 
-    def __init__(self, app):
+    def __init__(self, app, runtime):
         self.app = app
+        self.runtime = runtime
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -35,7 +37,12 @@ class NamespaceMiddleware:
             environ["sandbox.namespace"] = name
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/_ns/" + name
             environ["PATH_INFO"] = "/" + rest
-        return self.app(environ, start_response)
+        state = environ["sandbox.state"] = RequestState(self.runtime, environ)
+        token = activate(state)
+        try:
+            return self.app(environ, start_response)
+        finally:
+            deactivate(token)
 
 
 def create_app(settings, apis=None) -> Flask:
@@ -66,7 +73,7 @@ def create_app(settings, apis=None) -> Flask:
     app.before_request(_before_request)
     app.after_request(_after_request)
     app.register_error_handler(Exception, _handle_error)
-    app.wsgi_app = NamespaceMiddleware(app.wsgi_app)
+    app.wsgi_app = NamespaceMiddleware(app.wsgi_app, runtime)
     return app
 
 
@@ -79,26 +86,24 @@ def _openapi_view(api_name: str):
 
 
 def _owner():
-    if "sandbox_owner" not in g:
-        g.sandbox_owner = _runtime().api_for_path(request.path)
-    return g.sandbox_owner
+    return current().owner
 
 
 def _runtime() -> SandboxRuntime:
-    from flask import current_app
-    return current_app.extensions["sandbox"]
+    return current().runtime
 
 
 def _before_request():
-    g.sandbox_started = time.perf_counter()
-    owner = _owner()
+    state = current()
     try:
         namespace()
     except NamespaceNameError as exc:
         raise ApiError(str(exc), status=400) from None
+    owner = state.owner
     if owner is None or owner == "control":
         return None
-    fault = faults.take_matching(state_db(), owner.name, request.method, request.path)
+    req = request._get_current_object()
+    fault = faults.take_matching(state_db(), owner.name, req.method, req.path)
     if fault is None:
         return None
     if fault["delay_ms"]:
@@ -111,41 +116,43 @@ def _before_request():
 
 
 def _after_request(response: Response) -> Response:
-    owner = _owner()
-    duration_ms = (time.perf_counter() - g.get("sandbox_started", time.perf_counter())) * 1000
+    state = current()
+    req = request._get_current_object()
+    duration_ms = (time.perf_counter() - state.started) * 1000
     # a request refused for its namespace selector has no namespace, so no journal to record into
-    if owner != "control" and "sandbox_ns" in g:
+    if state.owner != "control" and state.ns is not None:
         try:
-            _record(owner, response, duration_ms)
+            _record(state, req, response, duration_ms)
         except Exception:  # the journal must never break a response
             log.exception("could not record request in the journal")
-    if _runtime().settings.log_requests and request.path not in QUIET_PATHS:
-        ns = g.get("sandbox_ns", "default")
-        print(f"{request.method} {request.full_path.rstrip('?')} {response.status_code} "
-              f"{duration_ms:.1f}ms ns={ns}", file=sys.stdout, flush=True)
+    if state.runtime.settings.log_requests and req.path not in QUIET_PATHS:
+        print(f"{req.method} {req.full_path.rstrip('?')} {response.status_code} "
+              f"{duration_ms:.1f}ms ns={state.ns or 'default'}", file=sys.stdout, flush=True)
     return response
 
 
-def _record(owner, response: Response, duration_ms: float) -> None:
-    length = request.content_length or 0
-    if length > _runtime().settings.max_body_bytes:
+def _record(state: RequestState, req, response: Response, duration_ms: float) -> None:
+    settings = state.runtime.settings
+    length = req.content_length or 0
+    if length > settings.max_body_bytes:
         body = f"[body of {length} bytes over the limit, not recorded]"
     else:
-        body = journal.truncate(request.get_data(cache=True))
+        body = journal.truncate(req.get_data(cache=True))
     response_body = None if response.direct_passthrough else journal.truncate(response.get_data())
-    entry = {
-        "api": None if owner is None else owner.name,
-        "method": request.method,
-        "path": request.path,
-        "query": request.query_string.decode("latin-1"),
-        "headers": journal.mask_headers(request.headers.items()),
-        "body": body,
-        "status": response.status_code,
-        "response_body": response_body,
-        "time": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
-        "duration_ms": round(duration_ms, 3),
-    }
-    journal.record(journal_db(), entry, _runtime().settings.journal_limit)
+    owner = state.owner
+    entry = (
+        None if owner is None else owner.name,
+        req.method,
+        req.path,
+        req.query_string.decode("latin-1"),
+        journal.mask_headers(req.headers.items()),
+        body,
+        response.status_code,
+        response_body,
+        datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
+        round(duration_ms, 3),
+    )
+    journal.record(journal_db(), entry, settings.journal_limit)
 
 
 def _handle_error(exc: Exception):

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import g
-
-from .db import write_transaction
+from . import context
+from .db import cached, write_transaction
 from .timeutil import from_db, to_db, to_iso, utcnow
 
 SCHEMA = """
@@ -47,10 +46,11 @@ def now(db) -> datetime:
 
 def request_now() -> datetime:
     """The sandbox time of the current request: read once, then the same instant."""
-    if "sandbox_now" not in g:
-        from .context import state_db
-        g.sandbox_now = now(state_db())
-    return g.sandbox_now
+    state = context.current()
+    if state.now is None:
+        db = context.state_db()
+        state.now = cached(db, "sandbox_clock", lambda: read_clock(db)).now()
+    return state.now
 
 
 def _store(db, frozen_at: datetime | None, offset: timedelta) -> None:

@@ -50,6 +50,26 @@ def forget_connection(path: str) -> None:
         db.close()
 
 
+def cached(db: Database, key, load):
+    """``load()``, remembered on this connection until anything is committed to the
+    database by any connection (``PRAGMA data_version``) or this one writes
+    (``total_changes``). For what nearly every request reads and almost nothing writes:
+    the clock, the injected faults, API clients and keys. Inside a transaction nothing is
+    remembered (it could be rolled back)."""
+    conn = db.conn
+    if conn.in_transaction:
+        return load()
+    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    cache = getattr(db, "_sandbox_cache", None)
+    if cache is None or cache[0] != stamp:
+        cache = db._sandbox_cache = (stamp, {})
+    values = cache[1]
+    if key in values:
+        return values[key]
+    value = values[key] = load()
+    return value
+
+
 @contextmanager
 def write_transaction(db: Database):
     """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolls back on any exception.

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 
+from .db import cached
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sandbox_faults (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -63,8 +65,15 @@ def _take(db, fault_id: int) -> bool:
     return cursor.rowcount == 1
 
 
+def _any_armed(db) -> bool:
+    return db.conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0 AND name IS NULL)").fetchone()[0] == 1
+
+
 def take_matching(db, api: str | None, method: str, path: str) -> dict | None:
     """Consume and return the first armed path fault matching this request, if any."""
+    if not cached(db, "sandbox_faults.armed", lambda: _any_armed(db)):
+        return None     # the common case, answered without a query until something is written
     rows = db.execute(
         "SELECT * FROM sandbox_faults WHERE remaining > 0 AND name IS NULL"
         " AND (api IS NULL OR api = ?) ORDER BY id", [api]).fetchall()

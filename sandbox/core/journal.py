@@ -34,6 +34,10 @@ SECRET_HEADERS = {"authorization", "mx-api-key", "x-ees-auth-hash", "proxy-autho
 _SCHEME = re.compile(r"^(\w+)\s+")
 
 
+INSERT = ("INSERT INTO journal (api, method, path, query, headers, body, status, response_body, time, duration_ms)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 def open_journal(path: str, busy_timeout_s: float = 10.0) -> Database:
     conn = sqlite3.connect(path, timeout=busy_timeout_s, check_same_thread=False)
     conn.execute("PRAGMA journal_mode = WAL")
@@ -65,16 +69,19 @@ def truncate(data: bytes | str | None) -> str | None:
     return text
 
 
-def record(db: Database, entry: dict, limit: int) -> None:
-    cursor = db.conn.execute(
-        "INSERT INTO journal (api, method, path, query, headers, body, status, response_body, time, duration_ms)"
-        " VALUES (:api, :method, :path, :query, :headers, :body, :status, :response_body, :time, :duration_ms)",
-        {**entry, "headers": json.dumps(entry["headers"])},
-    )
-    new_id = cursor.lastrowid
+COLUMNS = ("api", "method", "path", "query", "headers", "body", "status", "response_body", "time", "duration_ms")
+
+
+def record(db: Database, entry, limit: int) -> None:
+    """Append one entry: a tuple in ``COLUMNS`` order (headers as a dict), or a dict."""
+    if isinstance(entry, dict):
+        entry = tuple(entry[c] for c in COLUMNS)
+    row = entry[:4] + (json.dumps(entry[4]),) + entry[5:]
+    conn = db.conn
+    new_id = conn.execute(INSERT, row).lastrowid
     if new_id % TRIM_EVERY == 0:
-        db.conn.execute("DELETE FROM journal WHERE id <= ?", [new_id - limit])
-    db.conn.commit()
+        conn.execute("DELETE FROM journal WHERE id <= ?", [new_id - limit])
+    conn.commit()
 
 
 def entries(db: Database, *, api=None, method=None, path=None, status=None, limit=None) -> list[dict]:

@@ -58,13 +58,15 @@ class SandboxRuntime:
         return namespaces.drop_namespace(self.settings.db_path, name)
 
     # -- the journal ------------------------------------------------------------------
-    def journal_connection(self, path: str):
+    def journal_connection(self, path: str, dropped_elsewhere: bool = True):
+        """This thread's connection to the journal at ``path``. ``dropped_elsewhere``: the
+        file may have been deleted by another worker (a namespace's), so check it exists."""
         cache = getattr(_journals, "cache", None)
         if cache is None or getattr(_journals, "pid", None) != os.getpid():
             cache = _journals.cache = {}
             _journals.pid = os.getpid()
         db = cache.get(path)
-        if db is not None and not os.path.exists(path):
+        if db is not None and dropped_elsewhere and not os.path.exists(path):
             db.close()
             db = None
         if db is None:
