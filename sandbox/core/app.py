@@ -11,6 +11,7 @@ from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from . import faults, journal
+from .masking import mask_body
 from .context import RequestState, activate, current, deactivate, journal_db, namespace, state_db
 from .errors import ApiError
 from .namespaces import NamespaceNameError
@@ -137,7 +138,7 @@ def _record(state: RequestState, req, response: Response, duration_ms: float) ->
     if length > settings.max_body_bytes:
         body = f"[body of {length} bytes over the limit, not recorded]"
     else:
-        body = journal.truncate(req.get_data(cache=True))
+        body = journal.truncate(mask_body(req.get_data(cache=True)))
     response_body = None if response.direct_passthrough else journal.truncate(response.get_data())
     owner = state.owner
     entry = (
