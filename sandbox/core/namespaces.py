@@ -6,6 +6,7 @@ construction: writes, clock, journal and faults all live in that file (and its j
 """
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -108,8 +109,10 @@ def drop_namespace(default_db_path: str, name: str) -> bool:
         raise NamespaceNameError("the default namespace cannot be dropped; reset it instead")
     path = db_path_for(default_db_path, name)
     existed = os.path.exists(path)
+    # the journal's spill files (sandbox.core.journal) go with it
+    spills = glob.glob(glob.escape(journal_path_for(path)) + "-spill-*")
     for suffix in ("", "-wal", "-shm"):
-        for target in (path + suffix, journal_path_for(path) + suffix):
+        for target in (path + suffix, journal_path_for(path) + suffix, *(spills if not suffix else ())):
             try:
                 os.unlink(target)
             except FileNotFoundError:
