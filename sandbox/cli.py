@@ -6,8 +6,6 @@ import os
 import shutil
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 
 import click
 
@@ -150,6 +148,9 @@ def replay(paths, target, junit_path, fail_fast, namespace, token):
 
 def control_request(target: str, method: str, path: str, payload=None, *, namespace=None, token=None):
     """One JSON call to a running sandbox's control API: (status, parsed body)."""
+    import urllib.error
+    import urllib.request
+
     data = None if payload is None else json.dumps(payload).encode()
     req = urllib.request.Request(target.rstrip("/") + path, data=data, method=method)
     req.add_header("Content-Type", "application/json")

@@ -19,6 +19,9 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 2_000_000
 MAX_INCLUDE_DEPTH = 8
+# LibYAML's parser when PyYAML was built with it (the wheels are): the same documents, ten
+# times faster (the default world's five files took ~60 ms of every start in pure Python)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ScenarioProblem(Exception):
@@ -52,7 +55,7 @@ def parse_text(text: str | bytes, source: str) -> dict:
     if len(text) > MAX_FILE_BYTES:
         raise problem(source, "", f"file is larger than {MAX_FILE_BYTES} bytes")
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
