@@ -7,7 +7,7 @@ from datetime import datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
-from sandbox.core.timeutil import from_db
+from sandbox.core.timeutil import from_db, is_db_text
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -146,6 +146,8 @@ def instant(value) -> str | None:
     """MX's member timestamps: ``2016-10-13T18:07:57+00:00``."""
     if value is None:
         return None
+    if is_db_text(value):
+        return value[:19] + "+00:00"
     if not isinstance(value, datetime):
         value = from_db(value)
     return value.strftime("%Y-%m-%dT%H:%M:%S+00:00")

@@ -13,7 +13,7 @@ from marshmallow import (EXCLUDE, Schema, ValidationError, fields, post_load, va
                          validates_schema)
 
 from sandbox.core.scenarios import InstantField
-from sandbox.core.timeutil import from_db
+from sandbox.core.timeutil import from_db, is_db_text
 
 MAX_POINTS = 2_147_483_647            # AIR documents int32 for limits; points stay in range
 OPEN_END = "2038-01-19T03:14:07+00:00"  # AIR's "no end" account date
@@ -232,6 +232,8 @@ class IdentityValueQuery(Schema):
 
 def air_time(db_text: str | None) -> str | None:
     """A stored instant as AIR writes it: seconds and a ``+00:00`` offset."""
+    if is_db_text(db_text):
+        return db_text[:19] + "+00:00"
     dt = from_db(db_text)
     return None if dt is None else dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
 
-from sandbox.core.timeutil import from_db
+from sandbox.core.timeutil import from_db, is_db_text
 from sandbox.core.http import BodyError, decode_json  # noqa: F401  (routes use both)
 
 MAX_POINTS = 2_147_483_647            # the vendor's integer columns are 32-bit
@@ -423,6 +423,8 @@ class TransactionIdOut(Schema):
 
 def vendor_time(stored: str | None) -> str | None:
     """``2016-03-18T02:20:02.000+00:00``: ISO-8601 with milliseconds and an offset."""
+    if is_db_text(stored):
+        return stored[:23] + "+00:00"
     dt = from_db(stored)
     return None if dt is None else dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}+00:00"
 
