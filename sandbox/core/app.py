@@ -46,12 +46,28 @@ class NamespaceMiddleware:
             deactivate(token)
 
 
+class SandboxFlask(Flask):
+    """Flask, remembering which functions are plain ``def``: Flask asks (through
+    ``inspect``) for every view, before- and after-request function on every request."""
+
+    _sync: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync[func]
+        except KeyError:
+            found = self._sync[func] = super().ensure_sync(func)
+            return found
+        except TypeError:           # not hashable
+            return super().ensure_sync(func)
+
+
 def create_app(settings, apis=None) -> Flask:
     if apis is None:
         from sandbox.apis import API_PACKAGES as apis
     from sandbox.control.routes import bp as control_bp
 
-    app = Flask("sandbox")
+    app = SandboxFlask("sandbox")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False
     runtime = app.extensions["sandbox"] = SandboxRuntime(settings, apis)
@@ -146,7 +162,7 @@ def _record(state: RequestState, req, response: Response, duration_ms: float) ->
         req.method,
         req.path,
         req.query_string.decode("latin-1"),
-        journal.mask_headers(req.headers.items()),
+        journal.mask_headers(journal.environ_headers(req.environ)),
         body,
         response.status_code,
         response_body,

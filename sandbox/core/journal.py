@@ -61,6 +61,30 @@ def open_journal(path: str, busy_timeout_s: float = 10.0) -> Database:
     return Database(conn, execute_plugins=False, recursive_triggers=False)
 
 
+_HEADER_NAMES: dict[str, tuple[str, bool]] = {}
+
+
+def environ_headers(environ):
+    """(name, value) of every request header in a WSGI environ, named and chosen exactly as
+    werkzeug's ``request.headers`` does (``Mx-Api-Key``; an empty Content-Type or
+    Content-Length is left out), without building that object."""
+    names = _HEADER_NAMES
+    for key, value in environ.items():
+        known = names.get(key)
+        if known is None:
+            if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+                known = (key[5:].replace("_", "-").title(), False)
+            elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                known = (key.replace("_", "-").title(), True)
+            else:
+                known = ("", False)
+            if len(names) < 1000:
+                names[key] = known
+        name, only_if_set = known
+        if name and (value or not only_if_set):
+            yield name, value
+
+
 def mask_headers(headers) -> dict:
     masked = {}
     for name, value in headers:

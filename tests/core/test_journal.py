@@ -72,3 +72,14 @@ def test_a_line_cut_short_by_a_killed_worker_is_skipped_and_its_empty_file_remov
     assert [e["path"] for e in journal.entries(db)] == ["/whole"]
     journal.entries(db)                     # the next reader finds it empty: its worker is gone
     assert not os.path.exists(dead)
+
+
+def test_headers_are_read_from_the_environ_as_werkzeug_names_them():
+    from werkzeug.datastructures import EnvironHeaders
+    from werkzeug.test import EnvironBuilder
+
+    for headers, body in (({"MX-API-Key": "k", "x_odd": "1", "Accept": ""}, b"{}"), ({}, None)):
+        environ = EnvironBuilder(path="/x", headers=headers, data=body,
+                                 content_type="application/json" if body else None).get_environ()
+        environ["CONTENT_TYPE"] = environ.get("CONTENT_TYPE", "")
+        assert list(journal.environ_headers(environ)) == list(EnvironHeaders(environ).items())
