@@ -139,7 +139,8 @@ def render(f: Figures, command: str) -> str:
         "",
         "| measure | median | all runs |",
         "|---|---:|---|",
-        _row("cold start: launch to first healthy 200 (`rewards-sandbox serve`, default world)", f.cold_start),
+        _row("cold start: launch to first healthy 200 (`rewards-sandbox serve`, default world, fresh database; "
+             "bytecode compiled as `pip install` does)", f.cold_start),
         _row("cold start of the ceiling (same gunicorn settings), for comparison", f.ceiling_cold_start),
         _row("load the default world (`POST /_sandbox/scenario`, JSON)", f.load_default),
         _row(f"load a generated world of {f.entities_10k:,} entities (`POST /_sandbox/scenario`, JSON)", f.load_10k),
