@@ -100,17 +100,17 @@ def write_world(folder: Path, doc: dict, name: str) -> Path:
 def ten_thousand_entity_world() -> dict:
     """10,000 rows across the four APIs' tables (2,500 each), posted as JSON.
 
-    Atrium: 250 users, each with one member holding an account, 3 transactions, 4 rewards
+    Atrium: 250 users, each with one member holding an account, 3 transactions, 3 rewards
     and a job (10 rows per user). MyRewards: 1,250 users with one transaction each.
     SaaSquatch: 250 accounts, each with 1 user and 8 credit rewards. Eagle Eye: 833 wallets
-    with an identity and a points account, plus one more wallet with an identity."""
+    with an identity and a points account, plus one bare wallet."""
     atrium_users = [{
         "guid": f"USR-g{n}", "client_id": "gen-client", "members": [{
             "guid": f"MBR-g{n}", "institution_code": "mxbank",
             "accounts": [{"guid": f"ACT-g{n}", "name": "Card", "type": "CREDIT_CARD", "balance": 1.5}],
             "transactions": [{"account_guid": f"ACT-g{n}", "amount": 2.0 + t, "date": "2026-01-01"} for t in range(3)],
             "rewards": [{"account_guid": f"ACT-g{n}", "balance": 100 + r, "balance_type": "TOTAL_BALANCE",
-                         "unit_type": "MILES"} for r in range(4)],
+                         "unit_type": "MILES"} for r in range(3)],
             "jobs": [{"type": "fetch_rewards", "started_at": "2026-01-01T00:00:00Z"}]}]}
         for n in range(250)]
     myrewards_users = [{"username": f"gen{i}", "transactions": [
@@ -123,7 +123,7 @@ def ten_thousand_entity_world() -> dict:
     wallets = [{"walletId": str(300000 + i), "identities": [{"value": f"gen-card-{i}"}],
                 "accounts": [{"accountId": str(700000 + i), "scheme_id": "5001", "balance": i}]}
                for i in range(833)]
-    wallets.append({"walletId": "399999", "identities": [{"value": "gen-card-last"}]})
+    wallets.append({"walletId": "399999"})
     return {
         "name": "generated-10k",
         "atrium": {"clients": [{"client_id": "gen-client", "api_key": "gen-key", "features": ["rewards"]}],
