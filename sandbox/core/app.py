@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from datetime import datetime, timezone
 
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -149,27 +148,32 @@ def _after_request(response: Response) -> Response:
 
 
 def _record(state: RequestState, req, response: Response, duration_ms: float) -> None:
+    """Journal the request raw; the journal masks and formats entries when they are read."""
     settings = state.runtime.settings
+    environ = req.environ
     length = req.content_length or 0
     if length > settings.max_body_bytes:
         body = f"[body of {length} bytes over the limit, not recorded]"
-    else:
+    elif length > journal.BODY_LIMIT:       # masked and cut now, so the spill stays small
         body = journal.truncate(mask_body(req.get_data(cache=True)))
-    response_body = None if response.direct_passthrough else journal.truncate(response.get_data())
+    elif not length and "HTTP_TRANSFER_ENCODING" not in environ:
+        body = b""                          # no body: skip building werkzeug's input stream
+    else:
+        body = req.get_data(cache=True)
+    response_body = None if response.direct_passthrough else response.get_data()[: journal.BODY_LIMIT + 1]
     owner = state.owner
-    entry = (
+    raw = (
         None if owner is None else owner.name,
         req.method,
         req.path,
-        req.query_string.decode("latin-1"),
-        journal.mask_headers(journal.environ_headers(req.environ)),
+        req.query_string,
+        journal.raw_headers(environ),
         body,
         response.status_code,
         response_body,
-        datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
-        round(duration_ms, 3),
+        duration_ms,
     )
-    journal.record(journal_db(), entry, settings.journal_limit)
+    journal.record(journal_db(), raw, settings.journal_limit)
 
 
 def _handle_error(exc: Exception):

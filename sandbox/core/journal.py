@@ -1,10 +1,13 @@
 """The request journal: what clients sent and what they got, for assertions.
 
-Recording stays off every lock another worker holds. Each worker appends an entry as one
-line to its own spill file (``<journal>-spill-<pid>-<0|1>``: one ``write`` under a
-``flock`` that only a reader ever contends) before the response leaves. Readers (and
-clears) first move every worker's spilled lines into the SQLite journal beside the state
-database, oldest first, under one SQLite write transaction, so the next
+Recording stays off every lock another worker holds, and does the least it can before the
+response leaves. Each worker appends an entry, in the raw form the request left it (the
+environ's header pairs, the body bytes, the time in nanoseconds), as one length-prefixed
+``marshal`` frame to its own spill file (``<journal>-spill-<pid>-<0|1>``: one ``write``
+under a ``flock`` that only a reader ever contends). Readers (and clears) first move every
+worker's spilled entries into the SQLite journal beside the state database, oldest first,
+under one SQLite write transaction; that is where headers are named and masked, bodies
+masked and cut to ``BODY_LIMIT``, and the time formatted. So the next
 ``GET /_sandbox/requests`` sees every answered request whichever worker served it.
 
 The journal is bounded: a worker writes one of its two spill files until it has taken
@@ -14,19 +17,29 @@ The journal is bounded: a worker writes one of its two spill files until it has 
 
 (Inserting and committing one SQLite row per request, from two workers into one file, cost
 about a third of a read request's time under load: page cache invalidation, WAL frames,
-and lock collisions that SQLite's busy handler waits out in 1 ms sleeps.)
+and lock collisions that SQLite's busy handler waits out in 1 ms sleeps. Masking, naming
+and JSON-encoding every entry as it was recorded cost another ~25 us per request.)
+
+Spill files are private to the sandbox and short-lived: ``marshal`` (the fastest encoder of
+plain tuples and bytes) is read back by the same interpreter that wrote it; a frame it
+cannot read (cut short by a killed worker, or left by another Python version) is skipped.
 """
 from __future__ import annotations
 
 import fcntl
 import glob
 import json
+import marshal
 import os
 import re
 import sqlite3
+import struct
 import time
+from datetime import datetime, timedelta, timezone
 
 from sqlite_utils import Database
+
+from .masking import mask_body
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal (
@@ -108,19 +121,50 @@ def truncate(data: bytes | str | None) -> str | None:
 
 
 COLUMNS = ("api", "method", "path", "query", "headers", "body", "status", "response_body", "time", "duration_ms")
+# A raw entry, as a request leaves it: (api, method, path, query string (bytes), the
+# environ's (key, value) pairs for HTTP_* and CONTENT_* keys, the request body (bytes, or
+# text already masked and cut), status, the response body (bytes or None), duration in ms).
+_FRAME = struct.Struct("<I")
 
 
-def record(db: Database, entry, limit: int) -> None:
-    """Append one entry: a tuple in ``COLUMNS`` order (headers as a dict), or a dict.
-    Visible to every reader of the journal as soon as this returns."""
-    if isinstance(entry, dict):
-        entry = tuple(entry[c] for c in COLUMNS)
+def raw_headers(environ) -> list:
+    """The environ pairs ``environ_headers`` names headers from, kept as they are."""
+    return [(key, value) for key, value in environ.items()
+            if key[:5] == "HTTP_" or key in ("CONTENT_TYPE", "CONTENT_LENGTH")]
+
+
+def record(db: Database, raw: tuple, limit: int) -> None:
+    """Append one raw entry. Visible to every reader of the journal as soon as this returns."""
     spill = getattr(db, "_sandbox_spill", None)
     if spill is None or spill.pid != os.getpid():
         spill = db._sandbox_spill = Spill(_path_of(db))
     db._sandbox_journal_limit = limit
-    # the wall clock in nanoseconds orders entries spilled by different workers
-    spill.append(json.dumps((time.time_ns(), entry), separators=(",", ":")).encode() + b"\n", limit)
+    spill.append(frame(time.time_ns(), raw), limit)
+
+
+def frame(time_ns: int, raw: tuple) -> bytes:
+    """One spill-file frame; the wall clock in nanoseconds orders entries spilled by
+    different workers."""
+    payload = marshal.dumps((time_ns, raw))
+    return _FRAME.pack(len(payload)) + payload
+
+
+def finish(time_ns: int, raw: tuple) -> tuple:
+    """A raw entry as the SQLite journal keeps it, in ``COLUMNS`` order."""
+    api, method, path, query, headers, body, status, response_body, duration_ms = raw
+    if isinstance(body, bytes):
+        body = truncate(mask_body(body))
+    return (api, method, path,
+            query.decode("latin-1") if isinstance(query, bytes) else query,
+            json.dumps(mask_headers(environ_headers(dict(headers)))),
+            body, status, truncate(response_body), _iso(time_ns), round(duration_ms, 3))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _iso(time_ns: int) -> str:
+    return (_EPOCH + timedelta(microseconds=time_ns // 1000)).isoformat().replace("+00:00", "Z")
 
 
 def _path_of(db: Database) -> str:
@@ -167,7 +211,7 @@ def spill_paths(journal_path: str) -> list[str]:
 
 
 def _take_spilled(path: str) -> list:
-    """Every complete line of one spill file, which is left empty."""
+    """Every complete frame of one spill file as ``(time_ns, raw)``; the file is left empty."""
     try:
         fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -180,15 +224,24 @@ def _take_spilled(path: str) -> list:
         os.ftruncate(fd, 0)
     finally:
         os.close(fd)            # releases the lock
-    found = []
-    for line in b"".join(chunks).splitlines():
-        try:
-            found.append(json.loads(line))
-        except ValueError:      # a line cut short by a killed worker
-            continue
+    found = list(_frames(b"".join(chunks)))
     if not found:
         _forget_if_orphaned(path)
     return found
+
+
+def _frames(data: bytes):
+    at, size = 0, _FRAME.size
+    while at + size <= len(data):
+        (length,) = _FRAME.unpack_from(data, at)
+        payload = data[at + size: at + size + length]
+        at += size + length
+        if len(payload) < length:           # cut short by a killed worker
+            return
+        try:
+            yield marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            continue
 
 
 def _forget_if_orphaned(path: str) -> None:
@@ -221,7 +274,7 @@ def drain(db: Database) -> None:
         for spill_path in spill_paths(path):
             taken.extend(_take_spilled(spill_path))
         taken.sort(key=lambda item: item[0])
-        conn.executemany(INSERT, [e[:4] + [json.dumps(e[4])] + e[5:] for _, e in taken])
+        conn.executemany(INSERT, [finish(time_ns, raw) for time_ns, raw in taken])
         if limit is not None and taken:
             conn.execute("DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", [limit])
     except BaseException:
