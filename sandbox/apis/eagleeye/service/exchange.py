@@ -24,7 +24,7 @@ from sandbox.core.timeutil import from_db, to_db, to_iso
 
 from .. import errors, store
 from . import ledger, links
-from .wallets import require_points_account, require_wallet
+from .wallets import points_account_in_wallet, require_wallet
 
 SAVEPOINT = "eagleeye_exchange"
 ROLLBACK_FAULT = "rollback_fails"
@@ -78,7 +78,7 @@ def exchange(db, now, wallet_id: str, request: dict, client_location: dict) -> E
 
 def _plan(db, now, wallet_id: str, request: dict, client_location: dict) -> Plan:
     wallet = require_wallet(db, wallet_id)
-    account = require_points_account(db, wallet_id, request["account_id"])
+    account = points_account_in_wallet(db, wallet_id, request["account_id"])
     bank = store.get_bank(db, request["bank_id"])
     if bank is None:
         raise errors.not_found("Reward bank", request["bank_id"])

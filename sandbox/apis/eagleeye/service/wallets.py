@@ -19,14 +19,25 @@ def require_wallet(db, wallet_id: str) -> dict:
 
 def require_account(db, wallet_id: str, account_id: str) -> dict:
     require_wallet(db, wallet_id)
+    return account_in_wallet(db, wallet_id, account_id)
+
+
+def require_points_account(db, wallet_id: str, account_id: str) -> dict:
+    require_wallet(db, wallet_id)
+    return points_account_in_wallet(db, wallet_id, account_id)
+
+
+def account_in_wallet(db, wallet_id: str, account_id: str) -> dict:
+    """The account, for a wallet the caller has already found (404 when it is not there)."""
     account = store.get_account(db, wallet_id, account_id)
     if account is None:
         raise errors.not_found("Account", account_id, f"in wallet {wallet_id}")
     return account
 
 
-def require_points_account(db, wallet_id: str, account_id: str) -> dict:
-    account = require_account(db, wallet_id, account_id)
+def points_account_in_wallet(db, wallet_id: str, account_id: str) -> dict:
+    """The POINTS account, for a wallet the caller has already found (404, or 400 for a coupon)."""
+    account = account_in_wallet(db, wallet_id, account_id)
     if account["type"] != "POINTS":
         raise errors.bad_request(f"Account {account_id} is a {account['type']} account, not a POINTS account")
     return account
