@@ -202,8 +202,11 @@ def _decode(row: dict) -> dict:
     return row
 
 
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))   # what json.dumps builds per call, built once
+
+
 def _encode(value):
-    return None if value is None else json.dumps(value, separators=(",", ":"))
+    return None if value is None else _COMPACT_JSON.encode(value)
 
 
 def _rows(cursor) -> list[dict]:
