@@ -5,14 +5,17 @@ balance rule together):
 
 1. every check that can refuse the exchange runs before any write (404, INACTIVE,
    THRESHOLD, NEGBAL, ELE/NOLINK), so a refusal leaves nothing behind;
-2. inside a savepoint: the EXCHANGE wallet transaction, the points debit (and AUTOTOPUP),
-   the wallet link's use;
-3. the coupon is issued, checking the campaign's issuance window and limits. A breach
-   rolls the savepoint back (every balance restored) and then writes the VOIDED traces
-   the seed describes, and the call answers 422 ISSUANCE;
+2. the EXCHANGE wallet transaction, the points debit (and AUTOTOPUP), the wallet link's use;
+3. the coupon is issued, within the campaign's issuance window and limits. A breach
+   rolls the writes of step 2 back (a savepoint: every balance restored) and then writes
+   the VOIDED traces the seed describes, and the call answers 422 ISSUANCE;
 4. unless the named fault ``rollback_fails`` is armed: then the debit stays, and the
    call answers 207 with the details. The fault is consumed inside the savepoint that is
    kept, so exactly ``times`` failing exchanges see it.
+
+The issuance check reads only the campaign and its coupons, which step 2 does not touch,
+so it is made before step 2: only an exchange that will be rolled back opens the savepoint
+(an open savepoint makes SQLite copy every page the exchange changes to a statement journal).
 """
 from __future__ import annotations
 
@@ -58,14 +61,12 @@ def exchange(db, now, wallet_id: str, request: dict, client_location: dict) -> E
     rolled_back = None
     with write_transaction(db):
         plan = _plan(db, now, wallet_id, request, client_location)
+        problem = _issuance_problem(db, now, plan)
+        if problem is None:
+            return _settle(db, now, plan)
         db.execute(f"SAVEPOINT {SAVEPOINT}")
         wallet_transaction, _, postings = _debit(db, now, plan, status="SETTLED")
         _use_link(db, now, plan)
-        problem = _issuance_problem(db, now, plan)
-        if problem is None:
-            postings.append(_issue_coupon(db, now, plan, wallet_transaction))
-            db.execute(f"RELEASE {SAVEPOINT}")
-            return ExchangeResult(wallet_transaction, postings)
         if faults.take_named(db, "eagleeye", ROLLBACK_FAULT):
             db.execute(f"RELEASE {SAVEPOINT}")
             return _rollback_failed(db, now, wallet_transaction, postings, problem)
@@ -74,6 +75,14 @@ def exchange(db, now, wallet_id: str, request: dict, client_location: dict) -> E
         rolled_back = _write_voided_traces(db, now, plan)
     raise errors.rule(errors.ISSUANCE, f"{problem}; the exchange was rolled back "
                                        f"(wallet transaction {rolled_back['wallet_transaction_id']} VOIDED)")
+
+
+def _settle(db, now, plan: Plan) -> ExchangeResult:
+    """The exchange when the coupon can be issued: debit, use the link, issue."""
+    wallet_transaction, _, postings = _debit(db, now, plan, status="SETTLED")
+    _use_link(db, now, plan)
+    postings.append(_issue_coupon(db, now, plan, wallet_transaction))
+    return ExchangeResult(wallet_transaction, postings)
 
 
 def _plan(db, now, wallet_id: str, request: dict, client_location: dict) -> Plan:
