@@ -113,6 +113,8 @@ def render(f: Figures, command: str) -> str:
         "",
         "## Targets",
         "",
+        *([f"{len(missed)} not met: what limits them, and what each optimisation bought, is in "
+           "[bench/README.md](README.md).", ""] if missed else []),
         "| target | figure | met |",
         "|---|---|---|",
         *[f"| {name} | {figure} | {'met' if ok else '**not met**'} |" for name, figure, ok in met],
