@@ -137,3 +137,19 @@ def test_request_log_lines(live_server):
     lines = [l for l in server.log().splitlines() if l.startswith(("GET", "POST"))]
     assert any(l.startswith("GET /atrium/unknown 404") and "ns=default" in l for l in lines)
     assert not any("/_sandbox/health" in l for l in lines)
+
+
+def test_the_startup_world_is_prepared_in_a_child_process_whose_answer_or_error_comes_back():
+    import click
+
+    from sandbox.cli import in_child_process
+
+    assert in_child_process(lambda: {"pid": os.getpid()})["pid"] != os.getpid()
+
+    def invalid():
+        raise click.ClickException("invalid scenario:\nx.yaml: atrium.clients: Not a valid list.")
+
+    with pytest.raises(click.ClickException, match="atrium.clients: Not a valid list"):
+        in_child_process(invalid)
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        in_child_process(lambda: 1 / 0)
