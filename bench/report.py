@@ -30,7 +30,7 @@ def environment() -> list[str]:
         f"- software: Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; {versions}",
         f"- checkout: {_git('rev-parse', '--short', 'HEAD')}"
         + (" (with uncommitted changes under sandbox/ or bench/)"
-           if _git("status", "--porcelain", "--", "sandbox", "bench") else ""),
+           if _git("status", "--porcelain", "--", "sandbox", "bench", ":!bench/RESULTS.md") else ""),
     ]
 
 
