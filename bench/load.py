@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,12 +32,13 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-class LoadGenerator:
+class LoadGenerator(ABC):
     name = ""
     label = ""
 
+    @abstractmethod
     def run(self, base_url: str, requests: tuple[Request, ...], seconds: float) -> Result:
-        raise NotImplementedError
+        """Replay ``requests`` in turn on 16 connections for ``seconds``."""
 
 
 def choose(kind: str) -> LoadGenerator:

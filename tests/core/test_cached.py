@@ -1,6 +1,8 @@
 """core.db.cached: a value read from the database is reused until any connection commits."""
 from __future__ import annotations
 
+import pytest
+
 from sandbox.core.db import cached, connect, write_transaction
 
 
@@ -47,11 +49,8 @@ def test_a_write_on_the_same_connection_forgets_the_value(tmp_path):
 def test_nothing_is_remembered_inside_a_transaction(tmp_path):
     _, db = _setup(tmp_path)
     calls = []
-    try:
-        with write_transaction(db):
-            db.execute("UPDATE t SET value = 'rolled back' WHERE id = 1")
-            assert cached(db, "k", _loader(db, calls)) == "rolled back"
-            raise RuntimeError
-    except RuntimeError:
-        pass
+    with pytest.raises(RuntimeError), write_transaction(db):
+        db.execute("UPDATE t SET value = 'rolled back' WHERE id = 1")
+        assert cached(db, "k", _loader(db, calls)) == "rolled back"
+        raise RuntimeError
     assert cached(db, "k", _loader(db, calls)) == "a" and len(calls) == 2

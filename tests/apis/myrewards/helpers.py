@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import copy
 
+from tests.reliability.load import myrewards_ledgers
+
 KEY = {"Authorization": "Token token=xxx"}          # the default world's key
 SMALL_KEY = {"Authorization": "Token token=k"}       # small_world's key
 BASE = "/myrewards"
@@ -84,18 +86,7 @@ def assert_books_balance(client) -> None:
 
 
 def assert_tables_balance(tables: dict) -> None:
-    by_user: dict = {}
-    for row in sorted(tables["transactions"], key=lambda r: r["seq"]):
-        by_user.setdefault(row["user_id"], []).append(row)
-    for rows in by_user.values():
-        running = 0
-        for row in rows:
-            running += row["value"]
-            assert row["balance"] == running >= 0
-    users = {u["id"]: u["programme_id"] for u in tables["users"]}
-    for programme in tables["programmes"]:
-        took = sum(r["pool_delta"] for r in tables["transactions"] if users[r["user_id"]] == programme["id"])
-        assert programme["points_balance"] == programme["points_balance_at_load"] + took >= 0
+    myrewards_ledgers(tables)       # the same invariants the reliability suite checks
 
 
 def balance(client, user_id: int, headers=KEY) -> int:
