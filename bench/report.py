@@ -135,6 +135,7 @@ def render(f: Figures, command: str) -> str:
     for case in f.throughput:
         lines.append(f"- {case.case.name}: {', '.join(f'{r.rps:,.0f}' for r in case.rounds)}"
                      + (f" ({case.case.note})" if case.case.note else ""))
+    lines += _bound_section(f)
     lines += [
         "",
         "\"rows written\" counts the rows the write cases added to the state database (a job, a transaction, a "
@@ -183,6 +184,29 @@ def render(f: Figures, command: str) -> str:
         f"{rows:,}: " + ", ".join(f"{t} {n:,}" for t, n in sizes.items()) for rows, sizes in f.ledger_sizes.items()),
         ""]
     return "\n".join(lines)
+
+
+def _bound_section(f: Figures) -> list[str]:
+    """The sandbox's figure for each request the bound answers, beside the bound's."""
+    by_name = {case.case.name: case for case in f.throughput}
+    ceiling = f.throughput[0]
+    pairs = [(by_name[case.case.name.removeprefix("bound: ").removesuffix(", by hand")], case)
+             for case in f.throughput if case.case.kind == "bound"]
+    if not pairs:
+        return []
+    lines = ["", "## The bound: the same requests, written by hand", "",
+             "`bench.bound` answers two of the cases doing only the work the request needs (credentials, the "
+             "state the answer depends on, the write transaction, the same JSON, the journal entry and the log "
+             "line) without the sandbox's general machinery; `tests/bench/test_bound.py` checks that its answers "
+             "and rows are the sandbox's. Its ratio is about as close to the ceiling as these requests can come "
+             "in this stack (Python and Flask under the same gunicorn settings, SQLite, the journal and the log "
+             "line) on this machine.", "",
+             "| request | target | sandbox | bound | bound p99 ratio (target 3x) |", "|---|---:|---:|---:|---:|"]
+    for sandbox, bound in pairs:
+        wanted = READ_RATIO if sandbox.case.kind == "read" else WRITE_RATIO
+        lines.append(f"| {sandbox.case.name} | {wanted}x | {sandbox.rps / ceiling.rps:.2f}x | "
+                     f"{bound.rps / ceiling.rps:.2f}x | {bound.p99 / ceiling.p99:.2f}x |")
+    return lines
 
 
 def _row(label: str, values: list[float]) -> str:

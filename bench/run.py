@@ -124,25 +124,27 @@ def _ms(values: list[float]) -> str:
 
 def throughput(figures: Figures, gen: LoadGenerator, folder: Path) -> None:
     world = worlds.write_world(folder, worlds.bench_world(), "bench-world")
-    db_path = folder / "bench.sqlite"
+    db_path, bound_db = folder / "bench.sqlite", folder / "bound.sqlite"
     sandbox = servers.sandbox(folder / "sandbox.log", "--db", str(db_path), "--scenario", str(world))
     ceiling = servers.ceiling(folder / "ceiling.log")
+    bound = servers.bound(folder / "bound.log", bound_db, world)
     try:
-        sandbox.wait_healthy()
-        ceiling.wait_healthy()
-        targets = [(ceiling, c.ceiling()), (sandbox, c.health())] + \
-                  [(sandbox, case) for case in c.reads() + c.writes()]
+        for server in (sandbox, ceiling, bound):
+            server.wait_healthy()
+        targets = [(ceiling, c.ceiling(), None), (sandbox, c.health(), None)] + \
+                  [(sandbox, case, db_path) for case in c.reads() + c.writes()] + \
+                  [(bound, case, bound_db) for case in c.bounds()]
         if figures.plan.warmup_seconds:
-            for server, case in targets:
+            for server, case, _ in targets:
                 gen.run(server.url, case.requests, figures.plan.warmup_seconds)
-        figures.throughput = [CaseFigures(case) for _, case in targets]
-        added = {case.name: 0 for _, case in targets}
+        figures.throughput = [CaseFigures(case) for _, case, _ in targets]
+        added = {case.name: 0 for _, case, _ in targets}
         for round_no in range(figures.plan.rounds):
-            for (server, case), found in zip(targets, figures.throughput):
-                before = _count(db_path, case.rows_sql)
+            for (server, case, db), found in zip(targets, figures.throughput):
+                before = _count(db, case.rows_sql)
                 result = gen.run(server.url, case.requests, figures.plan.seconds)
                 if case.rows_sql:
-                    added[case.name] += _count(db_path, case.rows_sql) - before
+                    added[case.name] += _count(db, case.rows_sql) - before
                 found.rounds.append(result)
                 say(figures, f"round {round_no + 1} {case.name}: {result.rps:.0f} req/s, p50 {result.p50_ms:.2f} ms,"
                              f" p99 {result.p99_ms:.2f} ms, bad {result.bad_status + result.socket_errors}")
@@ -153,12 +155,12 @@ def throughput(figures: Figures, gen: LoadGenerator, folder: Path) -> None:
                           "ceiling": [servers.memory_mib(p) for p in ceiling.worker_pids()]}
         say(figures, f"worker memory (MiB): {figures.memory}")
     finally:
-        sandbox.stop()
-        ceiling.stop()
+        for server in (sandbox, ceiling, bound):
+            server.stop()
 
 
-def _count(db_path: Path, sql: str | None) -> int:
-    if not sql:
+def _count(db_path: Path | None, sql: str | None) -> int:
+    if not sql or db_path is None:
         return 0
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
     try:

@@ -99,6 +99,10 @@ def ceiling(log: Path) -> Server:
     return Server(ceiling_command(), log, "/ping")
 
 
+def bound(log: Path, db: Path, world: Path) -> Server:
+    return Server([sys.executable, "-m", "bench.bound", "--db", str(db), "--world", str(world)], log, "/ping")
+
+
 def cold_starts(make, runs: int) -> list[float]:
     """Launch-to-first-healthy-200 of ``runs`` fresh servers, one after another."""
     found = []

@@ -17,13 +17,15 @@ def test_a_smoke_run_writes_a_report_with_every_case_and_target(tmp_path):
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = out.read_text()
-    for case in [cases.ceiling(), cases.health()] + cases.reads() + cases.writes() + cases.lists():
+    for case in [cases.ceiling(), cases.health()] + cases.reads() + cases.writes() + cases.bounds() + cases.lists():
         assert case.name in report
     targets = re.findall(r"^\| (?!target \|).+ \| (met|\*\*not met\*\*) \|$", report, re.M)
     assert len(targets) == 4 * 2 + 4 * 2 + 3 + 4 + 1        # ratio and p99 per case, loads, lists, memory
+    assert re.search(r"^\| Atrium: list rewards \| 0.8x \| [\d.]+x \| [\d.]+x \| [\d.]+x \|$", report, re.M)
+    assert re.search(r"^\| MyRewards: v1 credit \| 0.5x \| [\d.]+x \| [\d.]+x \| [\d.]+x \|$", report, re.M)
     # every request of every case was answered 2xx/3xx, and every write wrote its row
     rows = re.findall(r"^\| (.+?) \| [\d,]+ \| [\d.]+x \| .+ \| ([\d,]+) \| ([\d,]+) \| ([\d,]*) \|$", report, re.M)
-    assert len(rows) == 10
+    assert len(rows) == 12
     for name, served, bad, written in rows:
         assert bad == "0", name
         if written:
