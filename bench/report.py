@@ -135,12 +135,12 @@ def render(f: Figures, command: str) -> str:
     for case in f.throughput:
         lines.append(f"- {case.case.name}: {', '.join(f'{r.rps:,.0f}' for r in case.rounds)}"
                      + (f" ({case.case.note})" if case.case.note else ""))
-    lines += _bound_section(f)
     lines += [
         "",
         "\"rows written\" counts the rows the write cases added to the state database (a job, a transaction, a "
         "redemption, an exchange each): it matches the requests served when every write succeeded (up to the "
         "16 in flight when a round ends).",
+        *_bound_section(f),
         "",
         "## Start-up, scenario loads, memory",
         "",
