@@ -102,10 +102,9 @@ def bounds() -> list[Case]:
     """The Atrium read and the MyRewards write, answered by ``bench.bound`` (the same requests)."""
     read = reads()[0]
     credit = next(case for case in writes() if case.name.startswith("MyRewards"))
-    return [Case(f"bound: {read.name}, by hand", "bound", read.requests,
-                 note="bench.bound: only the work the request needs, with the journal entry and the log line"),
-            Case(f"bound: {credit.name}, by hand", "bound", credit.requests, rows_sql=credit.rows_sql,
-                 note="bench.bound: only the work the request needs, with the journal entry and the log line")]
+    note = "bench.bound: only the work the request needs, with the journal entry and the log line"
+    return [Case(f"bound: {case.name}, by hand", "bound", case.requests, rows_sql=case.rows_sql, note=note)
+            for case in (read, credit)]
 
 
 def lists() -> list[Case]:
