@@ -28,7 +28,9 @@ from time import perf_counter
 
 from flask import Flask, Response, request
 
+from sandbox.apis.atrium.schemas import instant
 from sandbox.core import journal
+from sandbox.core.timeutil import to_db
 
 BETA = "application/vnd.mx.atrium.beta+json"
 JSON = "application/json; charset=utf-8"
@@ -78,7 +80,7 @@ def atrium_list_rewards(user_guid, member_guid):
                         [member_guid, user_guid]).fetchone()
     if user is None or member is None:
         return _finish("atrium", _answer(404, None, None), started)
-    now = datetime.now(timezone.utc).isoformat(timespec="microseconds")[:26] + "Z"
+    now = to_db(datetime.now(timezone.utc))
     fetched = [row[0] for row in db.execute(
         "SELECT leg_ends_at FROM atrium_jobs WHERE member_guid = ? AND type = 'fetch_rewards'"
         " AND outcome = 'CONNECTED' AND cancelled_at IS NULL AND leg_ends_at <= ? ORDER BY id", [member_guid, now])]
@@ -89,9 +91,9 @@ def atrium_list_rewards(user_guid, member_guid):
                               " guid, member_guid, unit_type, updated_at, user_guid FROM atrium_rewards"
                               " WHERE member_guid = ? ORDER BY rowid", [member_guid]):
             rewards.append({"account_guid": row[0], "balance": row[1], "balance_type": row[2],
-                            "created_at": (row[3] or first)[:19] + "+00:00", "description": row[4],
+                            "created_at": instant(row[3] or first), "description": row[4],
                             "expires_on": row[5], "guid": row[6], "member_guid": row[7], "unit_type": row[8],
-                            "updated_at": (row[9] or last)[:19] + "+00:00", "user_guid": row[10]})
+                            "updated_at": instant(row[9] or last), "user_guid": row[10]})
     return _finish("atrium", _answer(200, {"rewards": rewards}, BETA + "; charset=utf-8"), started)
 
 
@@ -132,7 +134,7 @@ def myrewards_credit(user_id):
         db.execute("INSERT INTO myrewards_transactions (id, user_id, transaction_type, variety, value, balance,"
                    " pool_delta, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [transaction_id, user_id, kind, variety, value, balance, -value, reason,
-                    datetime.now(timezone.utc).isoformat(timespec="microseconds")[:26] + "Z"])
+                    to_db(datetime.now(timezone.utc))])
         db.execute("UPDATE myrewards_programmes SET points_balance = points_balance - ? WHERE id = ?",
                    [value, programme])
         db.execute("COMMIT")
