@@ -34,13 +34,16 @@ def broken(mutate) -> dict:
     return doc
 
 
+# A refusal worded by marshmallow (a validator's or a field type's default message) is checked
+# only for its path and a non-empty message: the wording is the library's, not the sandbox's.
+MARSHMALLOW = None
 ALICE = lambda a: a["users"][0]                                  # noqa: E731
 CARD = lambda a: a["users"][0]["members"][0]                     # noqa: E731
 PROBLEMS = [
     (lambda a: ALICE(a).update(client_id="nobody"), "atrium.users[0].client_id", "unknown client"),
     (lambda a: a["clients"].append({"client_id": "partner", "api_key": "k"}), "atrium.clients[2].client_id",
      "duplicate"),
-    (lambda a: a["clients"][0].update(features=["rewardz"]), "atrium.clients[0].features[0]", "Must be one of"),
+    (lambda a: a["clients"][0].update(features=["rewardz"]), "atrium.clients[0].features[0]", MARSHMALLOW),
     (lambda a: ALICE(a).update(colour="red"), "atrium.users[0].colour", "unknown field"),
     (lambda a: a["users"][1].update(guid="USR-alice"), "atrium.users[1].guid", "duplicate"),
     (lambda a: ALICE(a).update(guid="alice"), "atrium.users[0].guid", "USR-"),
@@ -52,11 +55,11 @@ PROBLEMS = [
     (lambda a: CARD(a).update(institution_code="nobank"), "atrium.users[0].members[0].institution_code",
      "unknown institution"),
     (lambda a: CARD(a)["rewards"][0].update(balance_type="LOTS"),
-     "atrium.users[0].members[0].rewards[0].balance_type", "Must be one of"),
+     "atrium.users[0].members[0].rewards[0].balance_type", MARSHMALLOW),
     (lambda a: CARD(a)["rewards"][0].update(unit_type="CASH"),
-     "atrium.users[0].members[0].rewards[0].unit_type", "Must be one of"),
+     "atrium.users[0].members[0].rewards[0].unit_type", MARSHMALLOW),
     (lambda a: CARD(a)["rewards"][0].update(balance="many"), "atrium.users[0].members[0].rewards[0].balance",
-     "number"),
+     MARSHMALLOW),
     (lambda a: CARD(a)["rewards"][0].update(account_guid="ACT-nope"),
      "atrium.users[0].members[0].rewards[0].account_guid", "unknown account"),
     (lambda a: CARD(a)["transactions"][0].update(account_guid="ACT-nope"),
@@ -64,12 +67,12 @@ PROBLEMS = [
     (lambda a: CARD(a)["accounts"][0].update(colour="red"), "atrium.users[0].members[0].accounts[0].colour",
      "unknown field"),
     (lambda a: CARD(a)["accounts"][0].update(balance="lots"), "atrium.users[0].members[0].accounts[0].balance",
-     "number"),
+     MARSHMALLOW),
     (lambda a: CARD(a)["transactions"][1].update(date="yesterday"),
-     "atrium.users[0].members[0].transactions[1].date", "date"),
+     "atrium.users[0].members[0].transactions[1].date", MARSHMALLOW),
     (lambda a: CARD(a)["accounts"].append("checking"), "atrium.users[0].members[0].accounts[1]", "mapping"),
     (lambda a: CARD(a).update(connection_status="HAPPY"), "atrium.users[0].members[0].connection_status",
-     "Must be one of"),
+     MARSHMALLOW),
     (lambda a: CARD(a).update(jobs=[{"type": "fetch_rewards", "started_at": "2026-01-15T10:00:00Z"}]),
      "atrium.users[0].members[0].jobs[0].started_at", "after the scenario's clock"),
     (lambda a: CARD(a).update(jobs=[{"type": "fetch_rewards", "started_at": "2026-01-15T08:00:00Z"},
@@ -79,21 +82,23 @@ PROBLEMS = [
                                      "finished_at": "2026-01-15T07:00:00Z"}]),
      "atrium.users[0].members[0].jobs[0].finished_at", "before started_at"),
     (lambda a: CARD(a).update(jobs=[{"type": "balance", "started_at": "2026-01-15T08:00:00Z"}]),
-     "atrium.users[0].members[0].jobs[0].type", "Must be one of"),
+     "atrium.users[0].members[0].jobs[0].type", MARSHMALLOW),
     (lambda a: a.setdefault("institutions", []).append({"code": "slow", "job_seconds": -1}), "atrium.institutions[0].job_seconds",
-     "greater than or equal"),
+     MARSHMALLOW),
     (lambda a: ALICE(a).update(members=[{"institution_code": "mxbank"}] * 26), "atrium.users[0].members",
-     "Longer than maximum"),
+     MARSHMALLOW),
 ]
 
 
-@pytest.mark.parametrize("mutate,path,message", PROBLEMS, ids=[p[1] + " " + p[2] for p in PROBLEMS])
+@pytest.mark.parametrize("mutate,path,message", PROBLEMS,
+                         ids=[p[1] + " " + (p[2] or "refused") for p in PROBLEMS])
 def test_scenario_problems_name_the_path_and_change_nothing(atrium, mutate, path, message):
     before = atrium.state()
     response = atrium.http.post("/_sandbox/scenario", json=broken(mutate))
     assert response.status_code == 400
     problems = response.get_json()["problems"]
-    assert any(p["path"] == path and message in p["message"] for p in problems), problems
+    assert any(p["path"] == path and p["message"].strip() and (message is MARSHMALLOW or message in p["message"])
+               for p in problems), problems
     assert atrium.state() == before
 
 
