@@ -9,13 +9,25 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from sandbox import create_app
 from sandbox.apis import API_PACKAGES
 from sandbox.core.migrate import prepare_database
 from sandbox.core.scenarios import load_world
 from sandbox.core.settings import Settings
-from tests.support import start_server, world_document
+from tests.support import HYPOTHESIS_PROFILE, start_server, world_document
+
+# Property tests: the "ci" profile (the default) derives every example from the test itself,
+# so CI runs the same cases every time and a failure reproduces from its name alone.
+# HYPOTHESIS_PROFILE=long hunts further: random examples, ten times as many (tests use
+# tests.support.examples), failures remembered in .hypothesis/ and replayed first.
+_SLOW_IS_FINE = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
+                          suppress_health_check=_SLOW_IS_FINE)
+settings.register_profile("long", derandomize=False, deadline=None, print_blob=True,
+                          suppress_health_check=_SLOW_IS_FINE)
+settings.load_profile(HYPOTHESIS_PROFILE)
 
 
 @pytest.fixture

@@ -16,6 +16,13 @@ import yaml
 from sandbox.core.scenario_files import find_scenario, read_file, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
+# The hypothesis profile (registered in conftest.py): "ci" unless HYPOTHESIS_PROFILE says otherwise.
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or "ci"
+
+
+def examples(n: int) -> int:
+    """A property test's example count: ``n`` in CI, ten times as many in the ``long`` profile."""
+    return n * 10 if HYPOTHESIS_PROFILE == "long" else n
 
 
 def world_document(world) -> tuple[dict, dict, str]:

@@ -44,6 +44,7 @@ def test_a_clock_move_is_seen_by_every_worker(live_server):
     assert nows == {"2026-01-15T12:00:00Z"}
 
 
+@pytest.mark.slow
 def test_with_db_the_state_survives_a_stop_and_start(tmp_path):
     db_path = str(tmp_path / "persist.sqlite")
     server = start_server(tmp_path, WORLD, db_path=db_path)

@@ -6,9 +6,13 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from bench import cases, servers
 from bench.load import PythonLoad
 from tests.support import ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_smoke_run_writes_a_report_with_every_case_and_target(tmp_path):
@@ -26,6 +30,8 @@ def test_a_smoke_run_writes_a_report_with_every_case_and_target(tmp_path):
     # every request of every case was answered 2xx/3xx, and every write wrote its row
     rows = re.findall(r"^\| (.+?) \| [\d,]+ \| [\d.]+x \| .+ \| ([\d,]+) \| ([\d,]+) \| ([\d,]*) \|$", report, re.M)
     assert len(rows) == 12
+    written_by_case = {name: written for name, _, _, written in rows}
+    assert all(written_by_case.get(case.name) for case in cases.writes()), written_by_case
     for name, served, bad, written in rows:
         assert bad == "0", name
         if written:

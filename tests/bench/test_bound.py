@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 import requests
 
 from bench import cases, servers, worlds
+
+pytestmark = pytest.mark.slow
 
 LEDGER = ("SELECT id, user_id, transaction_type, variety, value, balance, pool_delta, reason, remote_transaction_id"
           " FROM myrewards_transactions ORDER BY seq")

@@ -45,6 +45,7 @@ def _spend(path, attempts, results):
     results.put(("ok", ok))
 
 
+@pytest.mark.slow
 def test_processes_never_both_spend_the_same_balance(tmp_path):
     path = str(tmp_path / "w.sqlite")
     db = prepare_database(path, [dummy_api.API])

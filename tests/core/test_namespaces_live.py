@@ -2,7 +2,10 @@
 writes, clock, journal or faults."""
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
+
+pytestmark = pytest.mark.slow
 
 TENANT = "test_abo912126tastastt"
 KEY = ("", "TEST_B4BYA15POHYQ284HBND1")

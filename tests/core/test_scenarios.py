@@ -110,6 +110,7 @@ def test_yaml_is_loaded_safely():
         parse_text("name: !!python/object/apply:os.system ['echo pwned']\n", "evil.yaml")
 
 
+@pytest.mark.slow
 def test_deeply_nested_and_alias_bomb_documents_are_refused_clearly():
     deep = "name: " + "[" * 200 + "]" * 200
     with pytest.raises(ScenarioProblem, match="nested deeper"):

@@ -78,6 +78,7 @@ def test_control_token_is_compared_in_constant_time(tmp_path, monkeypatch):
     assert recorder.compared(TOKEN)
 
 
+@pytest.mark.slow
 def test_the_control_api_requires_its_token_on_every_route(tmp_path):
     sandbox = Sandbox(build_app(str(tmp_path / "token.sqlite"), WORLD, admin_token=TOKEN))
     good = {"Authorization": f"Bearer {TOKEN}"}
@@ -148,6 +149,7 @@ def _credential_variants(api: str) -> list[dict]:
     return [good, wrong] + ([signed] if signed else [])
 
 
+@pytest.mark.slow
 def test_no_secret_in_the_request_log_or_the_journal(live_server, monkeypatch):
     real_get = requests.get
     with monkeypatch.context() as patch:          # the start-up health check must send the token too

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from .harness import SCALE
 from .load import (assert_served_cleanly, atrium_job, control, eagleeye_exchange, eagleeye_ledgers, fire,
                    myrewards_ledgers, myrewards_transaction, saasquatch_bulkredeem, saasquatch_ledgers,
                    saasquatch_redeemed, state)
+
+pytestmark = pytest.mark.slow
 
 CLOCK = "2026-03-01T00:00:00Z"
 N = 2000 * SCALE                     # requests per money operation

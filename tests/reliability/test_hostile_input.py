@@ -16,14 +16,18 @@ from hypothesis import strategies as st
 
 from sandbox.core.settings import DEFAULT_MAX_BODY_BYTES
 
+from tests.support import examples
+
 from .catalogue import APIS, PREFIX, encode, routes
 from .harness import SCALE, Tally
 from .mutations import (CONTENT_TYPES, NAMESPACES, NASTY_STRINGS, NOT_JSON, PATH_IDS, body_mutations,
                         fixed_body_variants, hostile_values, path_values, query_values)
 from .world import WORLD
 
+pytestmark = pytest.mark.slow
+
 ALL = (*APIS, "control")
-EXAMPLES = 12 * SCALE
+EXAMPLES = examples(12) * SCALE
 
 
 def fresh(sandbox, route, tenant="a") -> dict:
@@ -112,8 +116,7 @@ def test_hypothesis_hostile_requests_on_every_route(sandbox, api, caplog):
     for route in routes(api):
         current = {"before": fresh(sandbox, route)}
 
-        @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(max_examples=EXAMPLES, suppress_health_check=list(HealthCheck))
         @given(request=_strategy(route))
         def run(request):
             url, body = request

@@ -17,11 +17,15 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from .catalogue import APIS, PREFIX, _quote, routes
+from tests.support import examples
+
 from .harness import SCALE, Tally
 from .test_hostile_input import assert_no_errors_logged, fresh
 
+pytestmark = pytest.mark.slow
+
 ALL = (*APIS, "control")
-EXAMPLES = 5 * SCALE          # per operation, mode and choice of path ids
+EXAMPLES = examples(5) * SCALE          # per operation, mode and choice of path ids
 
 
 def _body(kwargs: dict) -> bytes:
@@ -73,8 +77,7 @@ def test_schemathesis_from_the_served_openapi_document(sandbox, api, caplog):
         current = {"before": fresh(sandbox, route)}
         strategy, variants = _strategy(operation, route)
 
-        @settings(max_examples=EXAMPLES * variants, derandomize=True, database=None, deadline=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(max_examples=EXAMPLES * variants, suppress_health_check=list(HealthCheck))
         @given(case=strategy)
         def run(case):
             kwargs = case.as_transport_kwargs()

@@ -35,6 +35,7 @@ def test_every_library_file_replays_in_process(path):
     assert result.steps
 
 
+@pytest.mark.slow
 def test_the_library_replays_against_a_real_server(live_server):
     server = live_server(workers=2)
     failures = []

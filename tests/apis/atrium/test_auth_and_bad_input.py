@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.apis.atrium.world import BETA, USER, V1, credentials, member_path, world
+from tests.support import examples
 
 MEMBER_BODY = {"member": {"institution_code": "mxbank", "credentials": credentials(password="other")}}
 ROUTES = [
@@ -188,7 +189,7 @@ member_like = st.fixed_dictionaries({"member": st.dictionaries(
                      "is_oauth", "challenges"]), json_values, max_size=4)})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60))
 @given(body=member_like | json_values)
 def test_arbitrary_json_never_breaks_the_member_routes(atrium, body):
     for method, path in (("POST", f"/atrium/users/{USER}/members"), ("PUT", member_path()),

@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from tests.apis.atrium.world import BETA, LOGIN, MEMBER, PASSWORD, USER, V1, world
+
+pytestmark = pytest.mark.slow
 
 HEADERS = {"MX-Client-ID": "partner", "MX-API-Key": "partner-key", "Content-Type": "application/json"}
 

@@ -5,9 +5,12 @@ import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from tests.apis.eagleeye.helpers import CLIENT, SECRET
+
+pytestmark = pytest.mark.slow
 
 WORLD = {
     "name": "eagleeye-concurrency",

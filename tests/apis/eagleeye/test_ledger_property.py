@@ -6,6 +6,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+import pytest
 
 from sandbox.apis import API_PACKAGES
 from sandbox.apis.eagleeye import schemas, service, store
@@ -13,7 +14,7 @@ from sandbox.core.errors import ApiError
 from sandbox.core.migrate import prepare_database
 from sandbox.core.scenarios import load_world
 from tests.apis.eagleeye.helpers import ACCOUNT, EXCHANGE_BODY, WALLET, world
-from tests.support import world_document
+from tests.support import examples, world_document
 
 NOW = datetime(2026, 1, 15, 9, tzinfo=timezone.utc)
 operations = st.lists(st.one_of(
@@ -23,7 +24,8 @@ operations = st.lists(st.one_of(
 ), max_size=25)
 
 
-@settings(max_examples=30, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=examples(30))
 @given(ops=operations, allow_negative=st.booleans(), autotopup=st.booleans(), issuance_limit=st.sampled_from([0, 3, None]))
 def test_ledger_always_sums_to_the_balance(ops, allow_negative, autotopup, issuance_limit):
     doc = world(schemes=[{"id": "1001", "allow_negative_balance": allow_negative, "autotopup": autotopup}],

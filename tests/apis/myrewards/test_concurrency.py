@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from .helpers import assert_tables_balance
+
+pytestmark = pytest.mark.slow
 
 KEY = {"Authorization": "Token token=k"}
 WORLD = {

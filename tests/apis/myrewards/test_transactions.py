@@ -3,8 +3,10 @@ codes and their order, and the programme pool."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from tests.support import examples
 
 from .helpers import BASE, SMALL_KEY, assert_books_balance, balance, credit, debit, pool, state
 
@@ -332,7 +334,7 @@ operation = st.tuples(st.sampled_from([10, 11]), st.sampled_from(sorted(SEED_TAB
                       st.sampled_from(["Credit", "Debit"]), st.integers(min_value=-5, max_value=700))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25))
 @given(st.lists(operation, min_size=1, max_size=12))
 def test_any_sequence_of_requests_keeps_ledger_and_pool_consistent(small, operations):
     client = small()

@@ -3,9 +3,12 @@ as many succeed as the balance allows, and the balance ends where the ledger say
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from .conftest import KEY, OTHER_KEY, account, basic, credit, world
+
+pytestmark = pytest.mark.slow
 
 AMOUNT = 7
 REQUESTS = 240

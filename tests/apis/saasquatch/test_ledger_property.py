@@ -3,7 +3,10 @@ a debit succeeds exactly when the model says the credit is there, the balance al
 equals assigned minus redeemed, and every reward's redeemedCredit is its redemptions' sum."""
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, settings, strategies as st
+import pytest
+
+from tests.support import examples
 
 from .conftest import NOW, Squatch, account, credit, world
 
@@ -42,7 +45,8 @@ def model_available(remaining: dict, now: datetime) -> dict:
     return usable
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(max_examples=examples(25))
 @given(ops=operations)
 def test_debits_match_the_model_and_the_ledger_always_sums(make_app, ops):
     api = Squatch(make_app(world([account("acct", reward_docs())])).test_client())

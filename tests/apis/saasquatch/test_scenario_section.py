@@ -149,6 +149,7 @@ def test_reward_json_uses_exact_epoch_milliseconds():
     assert reward_json(stored)["dateGiven"] == 1478574762838
 
 
+@pytest.mark.slow
 def test_a_ten_thousand_entity_world_loads(tmp_path):
     accounts = [{"id": f"acct-{a}", "users": [{"id": "u0"}, {"id": "u1"}],
                  "rewards": [{"userId": f"u{r % 2}", "type": "CREDIT", "unit": "CENTS",
