@@ -12,11 +12,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SANDBOX_WORKERS=2
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+# constraints.txt pins every dependency to the versions the test suite passed with (.ci/pin)
+COPY pyproject.toml README.md constraints.txt ./
 COPY sandbox ./sandbox
 COPY scenarios ./scenarios
 COPY fixtures ./fixtures
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir -c constraints.txt . \
     && useradd --create-home --uid 10001 sandbox \
     && mkdir -p /data && chown sandbox:sandbox /data
 

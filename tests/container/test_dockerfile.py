@@ -36,6 +36,10 @@ def dockerfile() -> dict:
             found["user"] = line.split()[1]
         elif line.startswith("VOLUME "):
             found["volume"] = json.loads(line[7:])
+        elif line.startswith("RUN ") and "pip install" in line:
+            found["pip_install"] = line[4:].split("&&")[0].split()
+        elif line.startswith("COPY "):
+            found.setdefault("copied", []).extend(line.split()[1:-1])
     return found
 
 
@@ -47,6 +51,33 @@ def test_the_dockerfile_has_what_a_service_container_needs():
     assert spec["cmd"][:2] == ["rewards-sandbox", "serve"]
     assert spec["healthcheck"][0] == "python" and "curl" not in " ".join(spec["healthcheck"])
     assert spec["volume"] == ["/data"]
+    # the image installs the pinned versions the suite passed with
+    assert spec["pip_install"][:2] == ["pip", "install"] and "constraints.txt" in spec["copied"]
+    assert spec["pip_install"][spec["pip_install"].index("-c") + 1] == "constraints.txt"
+
+
+def test_constraints_pin_every_dependency_within_its_range():
+    """constraints.txt (written by .ci/pin) pins each runtime and test dependency of
+    pyproject.toml exactly, at a version its range allows."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"not an exact pin: {line!r}"
+            pins[canonicalize_name(name)] = version.strip()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]]
+    assert wanted
+    for requirement in wanted:
+        pinned = pins.get(canonicalize_name(requirement.name))
+        assert pinned, f"{requirement.name} is not in constraints.txt: run .ci/pin"
+        assert requirement.specifier.contains(pinned, prereleases=True), \
+            f"constraints.txt pins {requirement.name}=={pinned}, outside {requirement}: run .ci/pin"
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +85,16 @@ def fresh_venv(tmp_path_factory):
     venv = tmp_path_factory.mktemp("docker-venv") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     build = tmp_path_factory.mktemp("docker-src")
-    for name in ("pyproject.toml", "README.md", "sandbox", "scenarios", "fixtures"):
+    for name in ("pyproject.toml", "README.md", "constraints.txt", "sandbox", "scenarios", "fixtures"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, build / name)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", str(build)], check=True, timeout=600)
+    # the Dockerfile's own pip install line (its pins included), run in the copied source
+    install = dockerfile()["pip_install"]
+    subprocess.run([str(venv / "bin" / "python"), "-m", *install, "--quiet"], check=True, timeout=600, cwd=build)
     return venv
 
 
+@pytest.mark.slow
 def test_the_cmd_serves_and_the_healthcheck_reports_healthy(fresh_venv, tmp_path):
     spec = dockerfile()
     port = free_port()
