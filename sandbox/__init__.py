@@ -6,6 +6,12 @@ __version__ = "0.1.0"
 
 
 def create_app(settings, apis=None):
-    """Build the WSGI app (see ``sandbox.core.app.create_app``)."""
+    """Build the WSGI app (see ``sandbox.core.app.create_app``): the control API and
+    ``apis`` (default: every API of the registry, ``sandbox.apis.API_PACKAGES``). The
+    journal masks every header any registered API declares secret, whichever are served."""
+    from .apis import API_PACKAGES
+    from .control import CONTROL
     from .core.app import create_app as _create_app
-    return _create_app(settings, apis)
+
+    secret_headers = [header for api in API_PACKAGES for header in api.secret_headers]
+    return _create_app(settings, API_PACKAGES if apis is None else apis, CONTROL, secret_headers=secret_headers)

@@ -1,16 +1,20 @@
-"""Control API errors: ``{"error": message, "problems": [...]}``."""
+"""Control API errors: ``{"error": message, "problems": [{"path", "message"(, "file")}]}``."""
 from __future__ import annotations
 
-from flask import jsonify
+from sandbox.core.errors import ApiError, RequestError
 
-from sandbox.core.errors import ApiError
+_INVALID = {"body": "invalid request body", "query": "invalid query"}
 
 
-def render_error(err: ApiError):
-    body = err.body if err.body is not None else {"error": err.message}
-    if err.body is None and getattr(err, "problems", None):
-        body["problems"] = err.problems
-    response = jsonify(body)
-    response.status_code = err.status
-    response.headers.update(err.headers)
-    return response
+def render_error(err: ApiError) -> tuple[dict, dict]:
+    message = err.message
+    if isinstance(err, RequestError) and err.kind == RequestError.INVALID:
+        message = _INVALID.get(err.details.get("location"), message)
+    body = {"error": message}
+    if err.details.get("problems"):
+        body["problems"] = err.details["problems"]
+    return body, {}
+
+
+def refused(message: str, status: int = 400, problems: list | None = None) -> ApiError:
+    return ApiError(message, status=status, details={"problems": problems} if problems else None)

@@ -3,25 +3,23 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, jsonify, request
-from marshmallow import Schema, ValidationError
+from flask import Blueprint, request
 
 import sandbox
 from sandbox.core import clock, faults, journal
 from sandbox.core.auth import secrets_equal
 from sandbox.core.context import journal_db, namespace, runtime, state_db
-from sandbox.core.errors import ControlError
+from sandbox.core.http import answer, json_body, query
 from sandbox.core.namespaces import NamespaceNameError, list_namespaces, validate_name
+from sandbox.core.openapi import docs_page, documented
 from sandbox.core.scenarios import get_meta
-from sandbox.core.scenarios import flatten_errors
 from sandbox.core.timeutil import parse_duration
 
 from . import service
-from sandbox.core.openapi import documented, docs_page
-
+from .errors import refused
 from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, FaultListSchema, FaultOutSchema,
                       FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema, RequestFilterSchema,
-                      ScenarioBodySchema, StateSchema, SummarySchema)
+                      StateSchema, SummarySchema, scenario_body_schema)
 
 bp = Blueprint("control", __name__)
 _clock_set = ClockSetSchema()
@@ -37,21 +35,7 @@ def require_admin_token():
         return
     scheme, _, given = (request.headers.get("Authorization") or "").partition(" ")
     if scheme.lower() != "bearer" or not secrets_equal(given.strip(), token):
-        raise ControlError("the control API needs Authorization: Bearer <SANDBOX_ADMIN_TOKEN>", status=401)
-
-
-def _json_body(schema: Schema) -> dict:
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:          # nested too deeply for the parser: not a usable body
-        data = None
-    if data is None and request.get_data(cache=True).strip():
-        raise ControlError("the body is not valid JSON", status=400)
-    try:
-        return schema.load(data if data is not None else {})
-    except ValidationError as err:
-        problems = [{"path": path, "message": msg} for path, msg in flatten_errors(err.messages)]
-        raise ControlError("invalid request body", status=400, problems=problems) from None
+        raise refused("the control API needs Authorization: Bearer <SANDBOX_ADMIN_TOKEN>", status=401)
 
 
 @bp.get("/health")
@@ -59,91 +43,87 @@ def _json_body(schema: Schema) -> dict:
 def health():
     name = get_meta(state_db(), "scenario_name")
     if name is None:
-        return jsonify({"status": "loading", "scenario": None, "version": sandbox.__version__}), 503
-    return jsonify({"status": "ok", "scenario": name, "version": sandbox.__version__,
-                    "namespace": namespace(), "worker_pid": os.getpid()})
+        return answer({"status": "loading", "scenario": None, "version": sandbox.__version__}, 503)
+    return answer({"status": "ok", "scenario": name, "version": sandbox.__version__,
+                   "namespace": namespace(), "worker_pid": os.getpid()})
 
 
 @bp.get("/scenario")
 @documented(responses={200: SummarySchema})
 def get_scenario():
-    return jsonify(service.current(state_db(), runtime().apis))
+    return answer(service.current(state_db(), runtime().apis))
 
 
 @bp.post("/scenario")
-@documented(body=ScenarioBodySchema, responses={200: SummarySchema})
+@documented(body=scenario_body_schema, responses={200: SummarySchema})
 def post_scenario():
     result = service.load_from_body(state_db(), journal_db(), runtime().apis,
                                     request.get_data(cache=True), request.mimetype or "")
-    return jsonify(result)
+    return answer(result)
 
 
 @bp.post("/reset")
 @documented(responses={200: SummarySchema}, errors=(409,))
 def reset():
-    return jsonify(service.reset(state_db(), journal_db(), runtime().apis))
+    return answer(service.reset(state_db(), journal_db(), runtime().apis))
 
 
 @bp.get("/clock")
 @documented(responses={200: ClockSchema})
 def get_clock():
-    return jsonify(clock.read_clock(state_db()).describe())
+    return answer(clock.read_clock(state_db()).describe())
 
 
 @bp.put("/clock")
 @documented(body=ClockSetSchema, responses={200: ClockSchema})
 def put_clock():
-    data = _json_body(_clock_set)
+    data = json_body(_clock_set)
     db = state_db()
     state = clock.set_real(db) if data.get("real") else clock.freeze(db, data["frozen_at"])
-    return jsonify(state.describe())
+    return answer(state.describe())
 
 
 @bp.post("/clock/advance")
 @documented(body=ClockAdvanceSchema, responses={200: ClockSchema})
 def advance_clock():
     from datetime import timedelta
-    data = _json_body(_clock_advance)
+    data = json_body(_clock_advance)
     by = timedelta(seconds=data["seconds"]) if "seconds" in data else parse_duration(data["by"])
-    return jsonify(clock.advance(state_db(), by).describe())
+    return answer(clock.advance(state_db(), by).describe())
 
 
 @bp.get("/requests")
 @documented(query=RequestFilterSchema, responses={200: JournalSchema})
 def get_requests():
-    try:
-        filters = _request_filter.load(request.args.to_dict())
-    except ValidationError as err:
-        problems = [{"path": p, "message": m} for p, m in flatten_errors(err.messages)]
-        raise ControlError("invalid filter", status=400, problems=problems) from None
-    return jsonify({"requests": journal.entries(journal_db(), **filters)})
+    filters = query(_request_filter)
+    return answer({"requests": journal.entries(journal_db(), **filters, secret_headers=runtime().secret_headers)})
 
 
 @bp.delete("/requests")
 @documented(responses={204: None})
 def delete_requests():
     journal.clear(journal_db())
-    return "", 204
+    return answer(None, 204)
 
 
 @bp.get("/faults")
 @documented(responses={200: FaultListSchema})
 def get_faults():
-    return jsonify({"faults": faults.all_faults(state_db())})
+    return answer({"faults": faults.all_faults(state_db())})
 
 
 @bp.post("/faults")
 @documented(body=FaultSchema, responses={201: FaultOutSchema})
 def post_fault():
-    fault = service.add_fault(state_db(), runtime().apis, _json_body(_fault))
-    return jsonify(fault), 201
+    fault = service.add_fault(state_db(), runtime().apis, json_body(_fault))
+    return answer(fault, 201)
 
 
 @bp.delete("/faults")
 @documented(responses={204: None})
 def delete_faults():
     faults.clear(state_db())
-    return "", 204
+    return answer(None, 204)
 
 
 @bp.get("/state/<api_name>")
@@ -151,14 +131,14 @@ def delete_faults():
 def get_state(api_name):
     api = runtime().by_name.get(api_name)
     if api is None:
-        raise ControlError(f"unknown api {api_name!r}", status=404)
-    return jsonify(service.export_state(state_db(), api))
+        raise refused(f"unknown api {api_name!r}", status=404)
+    return answer(service.export_state(state_db(), api))
 
 
 @bp.get("/namespaces")
 @documented(responses={200: NamespaceListSchema})
 def get_namespaces():
-    return jsonify({"namespaces": list_namespaces(runtime().settings.db_path)})
+    return answer({"namespaces": list_namespaces(runtime().settings.db_path)})
 
 
 @bp.delete("/namespaces/<name>")
@@ -168,24 +148,25 @@ def delete_namespace(name):
         validate_name(name)
         existed = runtime().drop_namespace(name)
     except NamespaceNameError as exc:
-        raise ControlError(str(exc), status=400) from None
+        raise refused(str(exc)) from None
     if not existed:
-        raise ControlError(f"no namespace {name!r}", status=404)
-    return "", 204
+        raise refused(f"no namespace {name!r}", status=404)
+    return answer(None, 204)
 
 
 @bp.get("/openapi.json")
 @documented(summary="This document")
 def openapi_document():
     """The control API's OpenAPI document."""
-    return jsonify(runtime().openapi_document("control"))
+    return answer(runtime().openapi_document(runtime().control.name))
 
 
 @bp.get("/docs")
 @documented(summary="Every API's operations as a plain HTML page", responses={200: None})
 def docs():
     """All OpenAPI documents rendered as plain HTML (no scripts, works offline)."""
-    documents = [("control", "/_sandbox/openapi.json", runtime().openapi_document("control"))]
+    control = runtime().control
+    documents = [(control.name, f"{control.prefix}/openapi.json", runtime().openapi_document(control.name))]
     for api in runtime().apis:
         documents.append((api.name, f"{api.prefix}/openapi.json", runtime().openapi_document(api.name)))
     return docs_page(documents), 200, {"Content-Type": "text/html; charset=utf-8"}

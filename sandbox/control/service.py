@@ -4,16 +4,17 @@ from __future__ import annotations
 import json
 
 from sandbox.core import faults, journal
-from sandbox.core.errors import ControlError
 from sandbox.core.scenario_files import MAX_FILE_BYTES, ScenarioProblem, parse_text, plain, resolve
-from sandbox.core.scenarios import api_tables, get_meta, load_world, summary
+from sandbox.core.scenarios import api_state, get_meta, load_world, summary
+
+from .errors import refused
 
 
 def load_document(db, journal_db, apis, doc: dict, provenance: dict, source: str, *, startup=False) -> dict:
     try:
         result = load_world(db, doc, provenance, source, apis, startup=startup)
     except ScenarioProblem as exc:
-        raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
+        raise refused("invalid scenario", problems=exc.problems) from None
     journal.clear(journal_db)
     return result
 
@@ -38,14 +39,14 @@ def load_from_body(db, journal_db, apis, body: bytes, content_type: str) -> dict
             doc = parse_text(body, source)
         doc, provenance = resolve(doc, source)
     except ScenarioProblem as exc:
-        raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
+        raise refused("invalid scenario", problems=exc.problems) from None
     return load_document(db, journal_db, apis, doc, provenance, source)
 
 
 def reset(db, journal_db, apis) -> dict:
     startup = get_meta(db, "startup_scenario")
     if startup is None:
-        raise ControlError("no startup world recorded for this database", status=409)
+        raise refused("no startup world recorded for this database", status=409)
     return load_document(db, journal_db, apis, json.loads(startup), {}, "startup world")
 
 
@@ -56,16 +57,11 @@ def current(db, apis) -> dict:
 
 
 def export_state(db, api) -> dict:
-    tables = {}
-    for table in sorted(api_tables(db, [api])):
-        cursor = db.execute(f"SELECT * FROM [{table}] ORDER BY rowid")
-        columns = [c[0] for c in cursor.description]
-        tables[table[len(api.table_prefix):]] = [dict(zip(columns, row)) for row in cursor]
-    return {"api": api.name, "scenario": get_meta(db, "scenario_name"), "tables": tables}
+    return {"api": api.name, "scenario": get_meta(db, "scenario_name"), "tables": api_state(db, api)}
 
 
 def add_fault(db, apis, data: dict) -> dict:
     names = {api.name for api in apis}
     if data.get("api") and data["api"] not in names:
-        raise ControlError(f"unknown api {data['api']!r}; expected one of {sorted(names)}", status=400)
+        raise refused(f"unknown api {data['api']!r}; expected one of {sorted(names)}")
     return faults.add(db, data)

@@ -6,13 +6,15 @@ import logging
 import sys
 import time
 
-from flask import Flask, Response, json, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from . import faults, journal
-from .masking import mask_body
+from .apis import ApiPackage
 from .context import RequestState, activate, current, deactivate, journal_db, namespace, state_db
-from .errors import ApiError
+from .errors import ApiError, RequestError
+from .http import answer
+from .masking import mask_body
 from .namespaces import NamespaceNameError
 from .runtime import SandboxRuntime
 
@@ -61,17 +63,15 @@ class SandboxFlask(Flask):
             return super().ensure_sync(func)
 
 
-def create_app(settings, apis=None) -> Flask:
-    if apis is None:
-        from sandbox.apis import API_PACKAGES as apis
-    from sandbox.control.routes import bp as control_bp
-
+def create_app(settings, apis, control, *, secret_headers=()) -> Flask:
+    """The WSGI app serving ``control`` (a ControlMount) and every ApiPackage in ``apis``.
+    The journal masks the request headers any of them declares secret, and ``secret_headers``."""
     app = SandboxFlask("sandbox")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False
-    runtime = app.extensions["sandbox"] = SandboxRuntime(settings, apis)
+    runtime = app.extensions["sandbox"] = SandboxRuntime(settings, apis, control, secret_headers)
 
-    app.register_blueprint(control_bp, url_prefix="/_sandbox")
+    app.register_blueprint(control.blueprint, url_prefix=control.prefix)
     for api in runtime.apis:
         app.register_blueprint(api.blueprint, url_prefix=api.prefix)
         for i, extra in enumerate(api.extra_prefixes):
@@ -101,10 +101,6 @@ def _openapi_view(api_name: str):
     return openapi_document
 
 
-def _owner():
-    return current().owner
-
-
 def _runtime() -> SandboxRuntime:
     return current().runtime
 
@@ -114,9 +110,9 @@ def _before_request():
     try:
         namespace()
     except NamespaceNameError as exc:
-        raise ApiError(str(exc), status=400) from None
+        raise RequestError(RequestError.NAMESPACE, str(exc)) from None
     owner = state.owner
-    if owner is None or owner == "control":
+    if not isinstance(owner, ApiPackage):
         return None
     req = request._get_current_object()
     fault = faults.take_matching(state_db(), owner.name, req.method, req.path)
@@ -127,16 +123,19 @@ def _before_request():
     if not fault["status"]:
         return None
     if fault["body"] is not None:
-        return Response(json.dumps(fault["body"]), status=fault["status"], mimetype="application/json")
-    return owner.render_error(ApiError("Injected fault", status=fault["status"]))
+        return answer(fault["body"], fault["status"], content_type="application/json")
+    return _render(owner, ApiError("Injected fault", status=fault["status"]))
 
 
 def _after_request(response: Response) -> Response:
     state = current()
     req = request._get_current_object()
     duration_ms = (time.perf_counter() - state.started) * 1000
+    owner = state.owner
+    if owner is not None and owner.headers is not None:
+        response.headers.update(owner.headers())
     # a request refused for its namespace selector has no namespace, so no journal to record into
-    if state.owner != "control" and state.ns is not None:
+    if owner is not state.runtime.control and state.ns is not None:
         try:
             _record(state, req, response, duration_ms)
         except Exception:  # the journal must never break a response
@@ -163,7 +162,7 @@ def _record(state: RequestState, req, response: Response, duration_ms: float) ->
     response_body = None if response.direct_passthrough else response.get_data()[: journal.BODY_LIMIT + 1]
     owner = state.owner
     raw = (
-        None if owner is None else owner.name,
+        owner.name if isinstance(owner, ApiPackage) else None,
         req.method,
         req.path,
         req.query_string,
@@ -177,25 +176,34 @@ def _record(state: RequestState, req, response: Response, duration_ms: float) ->
 
 
 def _handle_error(exc: Exception):
+    """Every error of every request, answered in the serving API's error shape (the
+    control API's for paths outside every API)."""
+    headers = {}
     if isinstance(exc, ApiError):
         err = exc
     elif isinstance(exc, HTTPException):
-        err = ApiError(_http_message(exc), status=exc.code or 500)
+        err = _request_error(exc)
         if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-            err.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+            headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     else:
         log.error("unexpected error on %s %s", request.method, request.path, exc_info=exc)
-        err = ApiError("Internal server error", status=500)
-    owner = _owner()
-    if owner is None or owner == "control":
-        from sandbox.control.errors import render_error
-        return render_error(err)
-    return owner.render_error(err)
+        err = RequestError(RequestError.INTERNAL, "Internal server error", status=500)
+    state = current()
+    response = _render(state.owner or state.runtime.control, err)
+    response.headers.update(headers)
+    return response
 
 
-def _http_message(exc: HTTPException) -> str:
-    return {
-        404: "Resource not found",
-        405: f"Method {request.method} not allowed",
-        413: "Request body too large",
-    }.get(exc.code, exc.name)
+def _render(owner, err: ApiError) -> Response:
+    body, headers = owner.render_error(err)
+    return answer(body, err.status, content_type=owner.content_type, headers=headers)
+
+
+def _request_error(exc: HTTPException) -> RequestError:
+    if isinstance(exc, NotFound):
+        return RequestError(RequestError.NO_ROUTE, "Resource not found", status=404)
+    if isinstance(exc, MethodNotAllowed):
+        return RequestError(RequestError.METHOD, f"Method {request.method} not allowed", status=405)
+    if isinstance(exc, RequestEntityTooLarge):
+        return RequestError(RequestError.TOO_LARGE, "Request body too large", status=413)
+    return RequestError(RequestError.HTTP, exc.name, status=exc.code or 500)

@@ -30,11 +30,6 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
     return (username, password) if sep else (username, "")
 
 
-def raw_body() -> bytes:
-    """The request body exactly as sent (cached, so JSON parsing can still follow)."""
-    return request.get_data(cache=True)
-
-
 def signing_paths(mount_prefix: str) -> list[str]:
     """The request path (with ``?query`` when there is one) in each form a client may
     have signed: as it arrived (namespace and mount prefix included), without a

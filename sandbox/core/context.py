@@ -22,9 +22,14 @@ _HEADER_KEY = "HTTP_" + namespaces.HEADER.upper().replace("-", "_")
 
 
 class RequestState:
-    """One request's view of the sandbox; each part is worked out on first use."""
+    """One request's view of the sandbox; each part is worked out on first use.
 
-    __slots__ = ("runtime", "environ", "owner", "started", "ns", "db_path", "db", "journal", "now")
+    The API serving the request keeps what it works out on it too: ``caller``, whoever its
+    authentication found (a client, a tenant, a key: the API decides), and ``answer_type``,
+    the Content-Type of its answers when it negotiates one (Atrium's v1 or beta)."""
+
+    __slots__ = ("runtime", "environ", "owner", "started", "ns", "db_path", "db", "journal", "now",
+                 "caller", "answer_type")
 
     def __init__(self, runtime, environ):
         self.runtime = runtime
@@ -34,6 +39,7 @@ class RequestState:
         self.owner = runtime.api_for_path(path if path.startswith("/") else "/" + path)
         self.started = perf_counter()
         self.ns = self.db_path = self.db = self.journal = self.now = None
+        self.caller = self.answer_type = None
 
 
 def activate(state: RequestState):

@@ -90,6 +90,22 @@ def write_transaction(db: Database):
         db.conn.commit()
 
 
+class Savepoint:
+    """A savepoint inside the open write transaction: ``undo()`` rolls back what was written
+    since it opened, ``keep()`` keeps it; either ends it."""
+
+    def __init__(self, db: Database, name: str):
+        self.db, self.name = db, name
+        db.execute(f"SAVEPOINT {name}")
+
+    def keep(self) -> None:
+        self.db.execute(f"RELEASE {self.name}")
+
+    def undo(self) -> None:
+        self.db.execute(f"ROLLBACK TO {self.name}")
+        self.db.execute(f"RELEASE {self.name}")
+
+
 def enable_wal(db: Database) -> None:
     if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
         db.execute("PRAGMA journal_mode = WAL")

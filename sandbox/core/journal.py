@@ -57,7 +57,9 @@ CREATE TABLE IF NOT EXISTS journal (
 );
 """
 BODY_LIMIT = 4096
-SECRET_HEADERS = {"authorization", "mx-api-key", "x-ees-auth-hash", "proxy-authorization", "cookie"}
+# Masked for every API; each API package adds the headers its vendor puts secrets in
+# (ApiPackage.secret_headers), and the runtime passes the whole set to entries().
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 _SCHEME = re.compile(r"^(\w+)\s+")
 
 
@@ -98,10 +100,10 @@ def environ_headers(environ):
             yield name, value
 
 
-def mask_headers(headers) -> dict:
+def mask_headers(headers, secret_headers=SECRET_HEADERS) -> dict:
     masked = {}
     for name, value in headers:
-        if name.lower() in SECRET_HEADERS:
+        if name.lower() in secret_headers:
             scheme = _SCHEME.match(value or "")
             value = f"{scheme.group(1)} ***" if scheme else "***"
         masked[name] = value
@@ -149,14 +151,14 @@ def frame(time_ns: int, raw: tuple) -> bytes:
     return _FRAME.pack(len(payload)) + payload
 
 
-def finish(time_ns: int, raw: tuple) -> tuple:
+def finish(time_ns: int, raw: tuple, secret_headers=SECRET_HEADERS) -> tuple:
     """A raw entry as the SQLite journal keeps it, in ``COLUMNS`` order."""
     api, method, path, query, headers, body, status, response_body, duration_ms = raw
     if isinstance(body, bytes):
         body = truncate(mask_body(body))
     return (api, method, path,
             query.decode("latin-1") if isinstance(query, bytes) else query,
-            json.dumps(mask_headers(environ_headers(dict(headers)))),
+            json.dumps(mask_headers(environ_headers(dict(headers)), secret_headers)),
             body, status, truncate(response_body), _iso(time_ns), round(duration_ms, 3))
 
 
@@ -259,7 +261,7 @@ def _forget_if_orphaned(path: str) -> None:
         pass
 
 
-def drain(db: Database) -> None:
+def drain(db: Database, secret_headers=SECRET_HEADERS) -> None:
     """Move every worker's spilled entries into the SQLite journal, oldest first, then
     drop the oldest entries beyond the limit. ``BEGIN IMMEDIATE`` first, so two readers
     never interleave what they move in."""
@@ -274,7 +276,7 @@ def drain(db: Database) -> None:
         for spill_path in spill_paths(path):
             taken.extend(_take_spilled(spill_path))
         taken.sort(key=lambda item: item[0])
-        conn.executemany(INSERT, [finish(time_ns, raw) for time_ns, raw in taken])
+        conn.executemany(INSERT, [finish(time_ns, raw, secret_headers) for time_ns, raw in taken])
         if limit is not None and taken:
             conn.execute("DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", [limit])
     except BaseException:
@@ -283,8 +285,9 @@ def drain(db: Database) -> None:
     conn.commit()
 
 
-def entries(db: Database, *, api=None, method=None, path=None, status=None, limit=None) -> list[dict]:
-    drain(db)
+def entries(db: Database, *, api=None, method=None, path=None, status=None, limit=None,
+            secret_headers=SECRET_HEADERS) -> list[dict]:
+    drain(db, secret_headers)
     clauses, params = [], []
     if api:
         clauses.append("api = ?"); params.append(api)

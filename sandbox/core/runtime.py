@@ -6,7 +6,7 @@ import os
 import threading
 
 from . import db as dbmod
-from . import namespaces
+from . import journal, namespaces
 from .journal import open_journal
 from .migrate import prepare_database
 from .scenarios import get_meta, load_world
@@ -15,18 +15,23 @@ _journals = threading.local()
 
 
 class SandboxRuntime:
-    def __init__(self, settings, apis):
+    def __init__(self, settings, apis, control, secret_headers=()):
         self.settings = settings
         self.apis = list(apis)
+        self.control = control
         self.by_name = {api.name: api for api in self.apis}
         self.root_api = self.by_name.get(settings.root_api) if settings.root_api else None
+        # the request headers the journal masks: the generic ones and every API's own
+        self.secret_headers = frozenset(journal.SECRET_HEADERS) | {
+            header.lower() for header in (*secret_headers, *(h for api in self.apis for h in api.secret_headers))}
         self._openapi: dict = {}
 
     # -- which API a path belongs to ------------------------------------------------
     def api_for_path(self, path: str):
-        """The ApiPackage serving ``path``, "control" for the control API, or None."""
-        if path == "/_sandbox" or path.startswith("/_sandbox/"):
-            return "control"
+        """The ApiPackage serving ``path``, the control API's Mount, or None."""
+        control = self.control.prefix
+        if path == control or path.startswith(control + "/"):
+            return self.control
         for api in self.apis:
             if path == api.prefix or path.startswith(api.prefix + "/"):
                 return api
@@ -87,17 +92,17 @@ class SandboxRuntime:
 
             from .openapi import build_spec
 
-            if name == "control":
-                from sandbox.control.schemas import ERROR_SCHEMA
+            if name == self.control.name:
+                control = self.control
                 self._openapi[name] = build_spec(
-                    current_app, title="rewards-sandbox control API", blueprint="control",
-                    prefix="/_sandbox", error_schema=ERROR_SCHEMA,
-                    security={"adminToken": {"type": "http", "scheme": "bearer"}} if self.settings.admin_token else None,
-                    description="Health, scenarios, reset, clock, request journal, faults, state and namespaces.")
+                    current_app, title=control.title, blueprint=control.blueprint.name,
+                    prefix=control.prefix, error_schema=control.error_schema,
+                    security=control.security if self.settings.admin_token else None,
+                    description=control.description, apis=self.apis)
             else:
                 api = self.by_name[name]
                 self._openapi[name] = build_spec(
                     current_app, title=api.title or api.name, blueprint=api.name, prefix=api.prefix,
-                    error_schema=api.error_schema, security=api.security or None,
+                    error_schema=api.error_schema, security=api.security or None, apis=self.apis,
                     description=f"The rewards-sandbox emulation of {api.title or api.name}, mounted at {api.prefix}.")
         return self._openapi[name]

@@ -14,6 +14,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from .apis import SeedContext
 from .clock import read_clock
 from .db import write_transaction
+from .errors import validation_problems
 from .scenario_files import ScenarioProblem, dumps, origin
 from .timeutil import parse_instant, to_db, to_iso
 
@@ -50,27 +51,11 @@ def scenario_schema(apis) -> Schema:
     return Schema.from_dict(spec, name="ScenarioSchema")(unknown=RAISE)
 
 
-def flatten_errors(messages, prefix: str = "") -> list[tuple[str, str]]:
-    """marshmallow's nested error dict as (``a.b[0].c``, message) pairs."""
-    found = []
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            if key == "_schema":
-                path = prefix
-            elif isinstance(key, int):
-                path = f"{prefix}[{key}]"
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
-            found.extend(flatten_errors(value, path))
-    elif isinstance(messages, list):
-        for item in messages:
-            found.extend(flatten_errors(item, prefix))
-    else:
-        text = str(messages)
-        if text == "Unknown field.":
-            text = "unknown field (check the spelling against scenarios/README.md)"
-        found.append((prefix, text))
-    return found
+UNKNOWN_FIELD_HINT = "unknown field (check the spelling against scenarios/README.md)"
+
+
+def _problem_message(message: str) -> str:
+    return UNKNOWN_FIELD_HINT if message == "Unknown field." else message
 
 
 def validate_world(doc: dict, provenance: dict, source: str, apis) -> dict:
@@ -79,8 +64,8 @@ def validate_world(doc: dict, provenance: dict, source: str, apis) -> dict:
         return scenario_schema(apis).load(doc)
     except ValidationError as err:
         problems = [
-            {"file": origin(provenance, path, source), "path": path, "message": message}
-            for path, message in flatten_errors(err.messages)
+            {"file": origin(provenance, p["path"], source), "path": p["path"], "message": _problem_message(p["message"])}
+            for p in validation_problems(err.messages)
         ]
         raise ScenarioProblem(problems) from None
 
@@ -128,6 +113,16 @@ def load_world(db, doc: dict, provenance: dict, source: str, apis, *, startup: b
                 p["file"] = origin(provenance, p.get("path", ""), source)
         raise
     return summary(db, apis)
+
+
+def api_state(db, api) -> dict:
+    """Every row of ``api``'s tables, by table name without the API's prefix."""
+    tables = {}
+    for table in sorted(api_tables(db, [api])):
+        cursor = db.execute(f"SELECT * FROM [{table}] ORDER BY rowid")
+        columns = [c[0] for c in cursor.description]
+        tables[table[len(api.table_prefix):]] = [dict(zip(columns, row)) for row in cursor]
+    return tables
 
 
 def summary(db, apis) -> dict:

@@ -10,7 +10,7 @@ from pathlib import Path
 from marshmallow import ValidationError
 
 from sandbox.core.scenario_files import ScenarioProblem, read_file
-from sandbox.core.scenarios import flatten_errors
+from sandbox.core.errors import validation_problems
 
 from .matching import MissingCapture, differences, dig, substitute
 from .steps import step_list
@@ -62,7 +62,8 @@ def run_file(path: Path, make_transport, fail_fast: bool = False) -> FileResult:
         result.error = exc.render()
         return result
     except ValidationError as err:
-        result.error = "\n".join(f"{path}: steps{_index(p)}: {m}" for p, m in flatten_errors(err.messages))
+        result.error = "\n".join(f"{path}: steps{_index(p['path'])}: {p['message']}"
+                                 for p in validation_problems(err.messages))
         return result
     if not steps:
         return result

@@ -223,6 +223,10 @@ def list_users(db, client_id: str, limit: int, offset: int) -> tuple[list[dict],
     return rows, total
 
 
+def insert_user(db, user: dict) -> None:
+    db.execute(INSERT_USER, user)
+
+
 def update_user(db, user_guid: str, changes: dict) -> None:
     if changes:
         sets = ", ".join(f"{column} = :{column}" for column in changes)
@@ -258,6 +262,10 @@ def duplicate_member_exists(db, user_guid: str, institution_code: str, username,
     return _count(db, "SELECT COUNT(*) FROM atrium_members WHERE user_guid = ? AND institution_code = ?"
                       " AND username IS ? AND password IS ?",
                   [user_guid, institution_code, username, password]) > 0
+
+
+def insert_member(db, member: dict) -> None:
+    db.execute(INSERT_MEMBER, member)
 
 
 def update_member(db, member_guid: str, changes: dict) -> None:

@@ -1,4 +1,6 @@
 """Eagle Eye AIR emulation, mounted at `/eagleeye`."""
+import uuid
+
 from sandbox.core.apis import ApiPackage
 
 from . import auth, errors, scenario, schemas, store
@@ -13,6 +15,10 @@ API = ApiPackage(
     seed=scenario.seed,
     credentials=scenario.credentials,
     auth_headers=auth.replay_headers,
+    secret_headers=(auth.HASH_HEADER,),
+    content_type=errors.CONTENT_TYPE,
+    # every AIR answer carries x-ees-called-unique-id, the per-call id AIR clients log
+    headers=lambda: {"x-ees-called-unique-id": uuid.uuid4().hex},
     extra_prefixes=("/2.0",),
     title="Eagle Eye AIR API (wallets, accounts, reward-bank exchange)",
     error_schema=schemas.ErrorSchema,

@@ -12,7 +12,8 @@ import hashlib
 
 from flask import request
 
-from sandbox.core.auth import raw_body, secrets_equal, signing_paths
+from sandbox.core.auth import secrets_equal, signing_paths
+from sandbox.core.http import raw_body
 
 from . import errors, store
 

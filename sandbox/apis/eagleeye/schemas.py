@@ -15,6 +15,8 @@ from marshmallow import (EXCLUDE, Schema, ValidationError, fields, post_load, va
 from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import from_db, is_db_text
 
+from .service.ledger import COUPON_BALANCES
+
 MAX_POINTS = 2_147_483_647            # AIR documents int32 for limits; points stay in range
 OPEN_END = "2038-01-19T03:14:07+00:00"  # AIR's "no end" account date
 ENUM_LIKE = validate.Regexp(r"^[A-Z][A-Z0-9_]{0,49}$", error="Expected an upper-case code such as ACTIVE.")
@@ -224,8 +226,11 @@ class ErrorSchema(Schema):
     errorMessage = fields.String(required=True)
 
 
-class IdentityValueQuery(Schema):
-    identity_value = fields.String(required=True, data_key="identity-value")
+class IdentityValueQuery(LenientSchema):
+    identity_value = fields.String(required=True, data_key="identity-value", validate=validate.Length(min=1))
+
+
+identity_value_query = IdentityValueQuery()
 
 
 # -- responses ---------------------------------------------------------------------------
@@ -269,8 +274,6 @@ def points_balances(row: dict) -> dict:
     return {"current": row["current"], "usable": row["current"], "locked": 0, "lifetime": row["lifetime"],
             "lifetimeSpend": 0, "lifetimeSpendValue": 0, "pending": 0}
 
-
-COUPON_BALANCES = {"available": 0, "refundable": 0}
 
 
 def account_json(row: dict) -> dict:

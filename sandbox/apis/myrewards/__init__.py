@@ -13,6 +13,7 @@ API = ApiPackage(
     seed=scenario.seed,
     credentials=scenario.credentials,
     auth_headers=auth.replay_headers,
+    content_type=errors.JSON_TYPE,
     title="MyRewards API (programmes, users, points transactions, performance claims)",
     error_schema=schemas.ErrorSchema,
     security={"Token": {"type": "apiKey", "in": "header", "name": "Authorization",

@@ -14,8 +14,7 @@ from datetime import datetime
 from sandbox.core import ids
 from sandbox.core.timeutil import to_db
 
-from .. import store
-from . import errors
+from .. import errors, store
 from .lookup import member_with_state
 
 
