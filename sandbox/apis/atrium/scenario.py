@@ -208,10 +208,8 @@ def seed(ctx, section: dict) -> None:
                               "metadata": user.get("metadata"), "is_disabled": int(user["is_disabled"])})
         for m, member in enumerate(user["members"]):
             _seed_member(db, ctx.now, rows, guid, member, institutions, seen, f"{where}.members[{m}]")
-    for table, sql in (("users", store.INSERT_USER), ("members", store.INSERT_MEMBER),
-                       ("jobs", store.INSERT_JOB), ("accounts", store.INSERT_ACCOUNT),
-                       ("transactions", store.INSERT_TRANSACTION), ("rewards", store.INSERT_REWARD)):
-        store.insert_many(db, sql, rows[table])
+    for table in ("users", "members", "jobs", "accounts", "transactions", "rewards"):
+        store.insert_many(db, table, rows[table])
 
 
 def _unique(value, seen: set, path: str, message: str):
@@ -226,7 +224,7 @@ def _seed_clients(db, clients: list[dict]) -> set:
     seen = set()
     for c, client in enumerate(clients):
         _unique(client["client_id"], seen, f"atrium.clients[{c}].client_id", "duplicate client_id")
-    store.insert_many(db, store.INSERT_CLIENT, [
+    store.insert_many(db, "clients", [
         (c["client_id"], c["api_key"], _json_list(c["features"])) for c in clients])
     return seen
 
@@ -242,7 +240,7 @@ def _seed_institutions(db, overrides: list[dict]) -> dict:
         base = catalogue.get(institution["code"]) or {**INSTITUTION_DEFAULTS, "name": institution["code"]}
         catalogue[institution["code"]] = {**base, **institution}
     rows = [{**i, **{k: int(v) for k, v in i.items() if isinstance(v, bool)}} for i in catalogue.values()]
-    store.insert_many(db, store.INSERT_INSTITUTION, rows)
+    store.insert_many(db, "institutions", rows)
     return catalogue
 
 

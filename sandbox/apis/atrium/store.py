@@ -150,9 +150,15 @@ INSERT_REWARD = (
     " :unit_type, :description, :expires_on, :created_at, :updated_at)")
 
 
-def insert_many(db, sql: str, rows: list) -> None:
+_INSERTS = {"clients": INSERT_CLIENT, "institutions": INSERT_INSTITUTION, "users": INSERT_USER,
+            "members": INSERT_MEMBER, "jobs": INSERT_JOB, "accounts": INSERT_ACCOUNT,
+            "transactions": INSERT_TRANSACTION, "rewards": INSERT_REWARD}
+
+
+def insert_many(db, table: str, rows: list) -> None:
+    """Bulk insert into ``atrium_<table>`` (scenario seeding, a new member's holdings)."""
     if rows:
-        db.conn.executemany(sql, rows)
+        db.conn.executemany(_INSERTS[table], rows)
 
 
 def _one(db, sql: str, params) -> dict | None:
