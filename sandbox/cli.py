@@ -9,7 +9,9 @@ import tempfile
 
 import click
 
-API_NAMES = ["atrium", "myrewards", "saasquatch", "eagleeye"]
+from sandbox.apis import API_PACKAGES
+
+API_NAMES = [api.name for api in API_PACKAGES]   # the registry's, for --root-api
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,7 +35,6 @@ def main():
 def serve(host, port, workers, db_path, scenario, root_api, quiet):
     """Serve the sandbox under gunicorn with several worker processes."""
     from sandbox import create_app
-    from sandbox.apis import API_PACKAGES
     from sandbox.core.settings import settings_from_env
     from sandbox.server import SandboxServer
 

@@ -11,7 +11,8 @@
 
 "Imports" are the import statements of a module, lazy ones inside functions included. An
 import of a package's submodule (``from .. import store``) is an import of that submodule,
-not of the package's ``__init__``.
+not of the package's ``__init__``. The fifth API the tests add (tests/core/dummy_api) is held
+to the same rules as the four.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from sandbox.apis import API_PACKAGES
 
 ROOT = Path(sandbox.__file__).parent
 APIS = ROOT / "apis"
+DUMMY = Path(__file__).parent / "core" / "dummy_api"
 API_FILES = {"README.md", "__init__.py", "auth.py", "errors.py", "routes.py", "scenario.py", "schemas.py",
              "service", "store.py"}
 WEB_FRAMEWORK = {"flask", "werkzeug"}
@@ -36,14 +38,16 @@ SQL = re.compile(r"\b(SELECT\b[\s\S]*\bFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s
 EXECUTE = {"execute", "executemany", "executescript"}
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT.parent).with_suffix("").parts
+def _module_name(path: Path, top: Path) -> str:
+    parts = path.relative_to(top.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 @cache
 def modules() -> dict[str, Path]:
-    return {_module_name(path): path for path in sorted(ROOT.rglob("*.py"))}
+    found = {_module_name(path, ROOT): path for path in sorted(ROOT.rglob("*.py"))}
+    found.update({_module_name(path, DUMMY.parent.parent): path for path in sorted(DUMMY.rglob("*.py"))})
+    return found
 
 
 @cache
@@ -94,6 +98,14 @@ def api_packages() -> list[Path]:
     return sorted(p for p in APIS.iterdir() if p.is_dir() and p.name != "__pycache__")
 
 
+def all_api_packages() -> list[Path]:
+    return api_packages() + [DUMMY]
+
+
+def module_of(package: Path) -> str:
+    return _module_name(package / "__init__.py", DUMMY.parent.parent if package == DUMMY else ROOT)
+
+
 def modules_of(prefix: str) -> list[str]:
     return [name for name in modules() if name == prefix or name.startswith(prefix + ".")]
 
@@ -102,16 +114,16 @@ def test_the_registry_lists_every_api_package():
     assert sorted(api.name for api in API_PACKAGES) == sorted(p.name for p in api_packages())
 
 
-@pytest.mark.parametrize("package", api_packages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("package", all_api_packages(), ids=lambda p: p.name)
 def test_every_api_package_has_the_same_file_set(package):
     found = {"service" if p.name in ("service.py", "service") else p.name
              for p in package.iterdir() if p.name != "__pycache__"}
     assert found == API_FILES, f"{package.name}: missing {sorted(API_FILES - found)}, extra {sorted(found - API_FILES)}"
 
 
-@pytest.mark.parametrize("package", api_packages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("package", all_api_packages(), ids=lambda p: p.name)
 def test_the_service_imports_neither_flask_nor_the_wire_schemas(package):
-    api = f"sandbox.apis.{package.name}"
+    api = module_of(package)
     services = modules_of(f"{api}.service")
     assert services, f"{api} has no service"
     forbidden = WEB_FRAMEWORK | {f"{api}.schemas", f"{api}.routes"}
@@ -130,18 +142,18 @@ def _sql_problems(name: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("package", [*(p.name for p in api_packages()), "control"])
+@pytest.mark.parametrize("package", [*all_api_packages(), ROOT / "control"], ids=lambda p: p.name)
 def test_only_the_store_holds_sql(package):
-    prefix = f"sandbox.control" if package == "control" else f"sandbox.apis.{package}"
+    prefix = module_of(package)
     names = [n for n in modules_of(prefix) if n != f"{prefix}.store"]
     assert names
     problems = [problem for name in names for problem in _sql_problems(name)]
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("package", api_packages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("package", all_api_packages(), ids=lambda p: p.name)
 def test_routes_never_import_the_store(package):
-    api = f"sandbox.apis.{package.name}"
+    api = module_of(package)
     assert f"{api}.store" not in imports(f"{api}.routes")
 
 
