@@ -8,7 +8,6 @@ created from the request's environ on first use.
 """
 from __future__ import annotations
 
-import os
 from contextvars import ContextVar
 from time import perf_counter
 
@@ -99,13 +98,8 @@ def state_db():
 
 def _reopened_elsewhere(db, path: str) -> bool:
     """A namespace dropped and recreated by another worker is a new file: reconnect."""
-    try:
-        inode = os.stat(path).st_ino
-    except FileNotFoundError:
-        return True
-    known = getattr(db, "_sandbox_inode", None)
-    db._sandbox_inode = inode
-    return known is not None and known != inode
+    found = dbmod.file_id(path)
+    return found is None or found != db.file_id
 
 
 def journal_db():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from .db import cached
+from .db import as_dict, cached
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sandbox_faults (
@@ -40,19 +40,18 @@ def add(db, fault: dict) -> dict:
     return get(db, cursor.lastrowid)
 
 
-def _row(row) -> dict:
-    keys = ("id", "api", "name", "method", "path", "status", "body", "delay_ms", "remaining", "times")
-    item = dict(zip(keys, row))
-    item["body"] = None if item["body"] is None else json.loads(item["body"])
-    return item
+def _fault(row) -> dict:
+    fault = as_dict(row)
+    fault["body"] = None if fault["body"] is None else json.loads(fault["body"])
+    return fault
 
 
 def get(db, fault_id: int) -> dict:
-    return _row(db.execute("SELECT * FROM sandbox_faults WHERE id = ?", [fault_id]).fetchone())
+    return _fault(db.execute("SELECT * FROM sandbox_faults WHERE id = ?", [fault_id]).fetchone())
 
 
 def all_faults(db) -> list[dict]:
-    return [_row(r) for r in db.execute("SELECT * FROM sandbox_faults ORDER BY id")]
+    return [_fault(r) for r in db.execute("SELECT * FROM sandbox_faults ORDER BY id")]
 
 
 def clear(db) -> None:
@@ -78,7 +77,7 @@ def take_matching(db, api: str | None, method: str, path: str) -> dict | None:
         "SELECT * FROM sandbox_faults WHERE remaining > 0 AND name IS NULL"
         " AND (api IS NULL OR api = ?) ORDER BY id", [api]).fetchall()
     for row in rows:
-        fault = _row(row)
+        fault = _fault(row)
         if fault["method"] and fault["method"] != method.upper():
             continue
         if fault["path"] and not _path_matches(fault["path"], path):

@@ -39,6 +39,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlite_utils import Database
 
+from .db import as_dicts
 from .masking import mask_body
 
 SCHEMA = """
@@ -67,13 +68,24 @@ INSERT = ("INSERT INTO journal (api, method, path, query, headers, body, status,
           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def open_journal(path: str, busy_timeout_s: float = 10.0) -> Database:
+class JournalDatabase(Database):
+    """sqlite-utils' Database on a journal file, and this process's ``spill`` files for it
+    (opened on the first ``record``); ``limit``: how many entries the journal keeps."""
+
+    def __init__(self, conn: sqlite3.Connection, limit: int | None = None):
+        super().__init__(conn, execute_plugins=False, recursive_triggers=False)
+        self.limit = limit
+        self.spill: Spill | None = None
+
+
+def open_journal(path: str, busy_timeout_s: float = 10.0, limit: int | None = None) -> JournalDatabase:
     conn = sqlite3.connect(path, timeout=busy_timeout_s, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode = WAL")
     # The journal is a debugging aid, not money: trade durability for speed.
     conn.execute("PRAGMA synchronous = OFF")
     conn.executescript(SCHEMA)
-    return Database(conn, execute_plugins=False, recursive_triggers=False)
+    return JournalDatabase(conn, limit)
 
 
 _HEADER_NAMES: dict[str, tuple[str, bool]] = {}
@@ -135,12 +147,12 @@ def raw_headers(environ) -> list:
             if key[:5] == "HTTP_" or key in ("CONTENT_TYPE", "CONTENT_LENGTH")]
 
 
-def record(db: Database, raw: tuple, limit: int) -> None:
+def record(db: JournalDatabase, raw: tuple, limit: int) -> None:
     """Append one raw entry. Visible to every reader of the journal as soon as this returns."""
-    spill = getattr(db, "_sandbox_spill", None)
+    spill = db.spill
     if spill is None or spill.pid != os.getpid():
-        spill = db._sandbox_spill = Spill(_path_of(db))
-    db._sandbox_journal_limit = limit
+        spill = db.spill = Spill(_path_of(db))
+    db.limit = limit
     spill.append(frame(time.time_ns(), raw), limit)
 
 
@@ -261,13 +273,13 @@ def _forget_if_orphaned(path: str) -> None:
         pass
 
 
-def drain(db: Database, secret_headers=SECRET_HEADERS) -> None:
+def drain(db: JournalDatabase, secret_headers=SECRET_HEADERS) -> None:
     """Move every worker's spilled entries into the SQLite journal, oldest first, then
     drop the oldest entries beyond the limit. ``BEGIN IMMEDIATE`` first, so two readers
     never interleave what they move in."""
     conn = db.conn
     path = _path_of(db)
-    limit = getattr(db, "_sandbox_journal_limit", None)
+    limit = db.limit
     if conn.in_transaction:
         conn.commit()
     conn.execute("BEGIN IMMEDIATE")
@@ -285,7 +297,7 @@ def drain(db: Database, secret_headers=SECRET_HEADERS) -> None:
     conn.commit()
 
 
-def entries(db: Database, *, api=None, method=None, path=None, status=None, limit=None,
+def entries(db: JournalDatabase, *, api=None, method=None, path=None, status=None, limit=None,
             secret_headers=SECRET_HEADERS) -> list[dict]:
     drain(db, secret_headers)
     clauses, params = [], []
@@ -301,7 +313,7 @@ def entries(db: Database, *, api=None, method=None, path=None, status=None, limi
     sql = f"SELECT * FROM journal {where} ORDER BY id DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    rows = [dict(zip([c[0] for c in cur.description], r)) for cur in [db.conn.execute(sql, params)] for r in cur]
+    rows = as_dicts(db.conn.execute(sql, params))
     rows.reverse()
     for row in rows:
         row["headers"] = json.loads(row["headers"])
@@ -319,7 +331,7 @@ def _maybe_json(text):
         return text
 
 
-def clear(db: Database) -> None:
+def clear(db: JournalDatabase) -> None:
     """Forget every entry, spilled ones included."""
     conn = db.conn
     if conn.in_transaction:

@@ -75,8 +75,7 @@ class SandboxRuntime:
             db.close()
             db = None
         if db is None:
-            db = cache[path] = open_journal(path, self.settings.busy_timeout_s)
-            db._sandbox_journal_limit = self.settings.journal_limit
+            db = cache[path] = open_journal(path, self.settings.busy_timeout_s, self.settings.journal_limit)
         return db
 
     def forget_journal(self, path: str) -> None:

@@ -13,7 +13,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from .apis import SeedContext
 from .clock import read_clock
-from .db import write_transaction
+from .db import as_dicts, write_transaction
 from .errors import validation_problems
 from .scenario_files import ScenarioProblem, dumps, origin
 from .timeutil import parse_instant, to_db, to_iso
@@ -64,8 +64,8 @@ def validate_world(doc: dict, provenance: dict, source: str, apis) -> dict:
         return scenario_schema(apis).load(doc)
     except ValidationError as err:
         problems = [
-            {"file": origin(provenance, p["path"], source), "path": p["path"], "message": _problem_message(p["message"])}
-            for p in validation_problems(err.messages)
+            {"file": origin(provenance, p["path"], source), "path": p["path"],
+             "message": _problem_message(p["message"])} for p in validation_problems(err.messages)
         ]
         raise ScenarioProblem(problems) from None
 
@@ -119,9 +119,7 @@ def api_state(db, api) -> dict:
     """Every row of ``api``'s tables, by table name without the API's prefix."""
     tables = {}
     for table in sorted(api_tables(db, [api])):
-        cursor = db.execute(f"SELECT * FROM [{table}] ORDER BY rowid")
-        columns = [c[0] for c in cursor.description]
-        tables[table[len(api.table_prefix):]] = [dict(zip(columns, row)) for row in cursor]
+        tables[table[len(api.table_prefix):]] = as_dicts(db.execute(f"SELECT * FROM [{table}] ORDER BY rowid"))
     return tables
 
 

@@ -16,6 +16,7 @@ import uuid
 from sqlite_utils import Migrations
 
 from sandbox.core import ids
+from sandbox.core.db import as_dict, as_dicts
 from sandbox.core.timeutil import to_db
 
 migrations = Migrations("saasquatch")
@@ -166,11 +167,6 @@ DEBIT_ORDER_SQL = "date_expires IS NULL, date_expires, date_given, id"
 _ID_NAMESPACE = uuid.UUID("0c9a4f3e-1f5b-4b8e-a2d4-7f3c5a6b9e10")
 
 
-def _rows(cursor) -> list[dict]:
-    columns = [c[0] for c in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
-
-
 def new_ids(db, kind: str, count: int) -> list[str]:
     """``count`` fresh 24-hex ids in the vendor's (Mongo ObjectId) style, deterministic
     for a world: derived from the scenario name, ``kind`` and a per-world counter."""
@@ -188,12 +184,11 @@ def new_ids(db, kind: str, count: int) -> list[str]:
 # -- tenants, accounts, users ---------------------------------------------------------
 
 def tenant(db, alias: str) -> dict | None:
-    return next(iter(_rows(db.execute(
-        "SELECT * FROM saasquatch_tenants WHERE tenant_alias = ?", [alias]))), None)
+    return as_dict(db.execute("SELECT * FROM saasquatch_tenants WHERE tenant_alias = ?", [alias]).fetchone())
 
 
 def all_tenants(db) -> list[dict]:
-    return _rows(db.execute("SELECT * FROM saasquatch_tenants ORDER BY tenant_alias"))
+    return as_dicts(db.execute("SELECT * FROM saasquatch_tenants ORDER BY tenant_alias"))
 
 
 def account_exists(db, tenant_alias: str, account_id: str) -> bool:
@@ -221,13 +216,12 @@ def account_rewards(db, tenant_alias: str, account_id: str, now, *, user_id: str
     if reward_type is not None:
         sql += " AND r.type = :type"
         params["type"] = reward_type
-    return _rows(db.execute(sql + " ORDER BY r.date_given, r.id", params))
+    return as_dicts(db.execute(sql + " ORDER BY r.date_given, r.id", params))
 
 
 def reward(db, tenant_alias: str, reward_id: str, now) -> dict | None:
     sql = _REWARD_SELECT + " WHERE r.tenant_alias = :tenant AND r.id = :id"
-    found = _rows(db.execute(sql, {"tenant": tenant_alias, "id": reward_id, "now": to_db(now)}))
-    return found[0] if found else None
+    return as_dict(db.execute(sql, {"tenant": tenant_alias, "id": reward_id, "now": to_db(now)}).fetchone())
 
 
 def redeemable_credit(db, tenant_alias: str, account_id: str, unit: str, now, *,
@@ -239,7 +233,7 @@ def redeemable_credit(db, tenant_alias: str, account_id: str, unit: str, now, *,
           AND {unit_match})
         WHERE state = 'AVAILABLE' AND assigned_credit > redeemed_credit
         ORDER BY {DEBIT_ORDER_SQL}"""
-    return _rows(db.execute(sql, {"tenant": tenant_alias, "account": account_id, "unit": unit,
+    return as_dicts(db.execute(sql, {"tenant": tenant_alias, "account": account_id, "unit": unit,
                                   "now": to_db(now)}))
 
 
@@ -250,7 +244,7 @@ def redemptions_for(db, reward_pks: list[int]) -> dict[int, list[dict]]:
     for start in range(0, len(reward_pks), chunk):
         part = reward_pks[start:start + chunk]
         marks = ", ".join("?" * len(part))
-        for row in _rows(db.execute(
+        for row in as_dicts(db.execute(
                 f"SELECT * FROM saasquatch_redemptions WHERE reward_pk IN ({marks})"
                 " ORDER BY date_redeemed, pk", part)):
             grouped[row["reward_pk"]].append(row)

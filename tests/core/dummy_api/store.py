@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from sqlite_utils import Migrations
 
+from sandbox.core.db import as_dict
+
 migrations = Migrations("dummy")
 
 
@@ -17,7 +19,7 @@ def _initial(db):
 
 def wallet(db, wallet_id: str) -> dict | None:
     row = db.execute("SELECT id, balance FROM dummy_wallets WHERE id = ?", [wallet_id]).fetchone()
-    return None if row is None else {"id": row[0], "balance": row[1]}
+    return as_dict(row)
 
 
 def insert_wallet(db, wallet_id: str) -> None:
