@@ -151,9 +151,7 @@ def ping():
 
 def main(argv=None) -> None:
     from sandbox.apis import API_PACKAGES
-    from sandbox.core.migrate import prepare_database
-    from sandbox.core.scenario_files import read_file
-    from sandbox.core.scenarios import load_world
+    from sandbox.core.scenarios import build_world
     from sandbox.server import SandboxServer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -163,10 +161,7 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=8082)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    db = prepare_database(args.db, API_PACKAGES)
-    document, provenance = read_file(args.world)
-    load_world(db, document, provenance, args.world, API_PACKAGES, startup=True)
-    db.close()
+    build_world(args.db, args.world, API_PACKAGES)
     app.config["DB"] = args.db
     SandboxServer(app, host=args.host, port=args.port, workers=args.workers, quiet=True).run()
 

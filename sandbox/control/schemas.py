@@ -96,7 +96,6 @@ class ErrorSchema(Schema):
     problems = fields.List(fields.Nested(ProblemSchema))
 
 
-
 class HealthSchema(Schema):
     status = fields.String()
     scenario = fields.String(allow_none=True)

@@ -15,7 +15,8 @@ from .apis import SeedContext
 from .clock import read_clock
 from .db import as_dicts, write_transaction
 from .errors import validation_problems
-from .scenario_files import ScenarioProblem, dumps, origin
+from .migrate import prepare_database
+from .scenario_files import ScenarioProblem, dumps, origin, world_document
 from .timeutil import parse_instant, to_db, to_iso
 
 CORE_STATE_TABLES = ("sandbox_sequences", "sandbox_faults")
@@ -84,6 +85,19 @@ def api_tables(db, apis) -> list[str]:
     names = [r[0] for r in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid DESC")]
     return [n for n in names if any(n.startswith(api.table_prefix) for api in apis)]
+
+
+def build_world(db_path: str, world, apis, *, busy_timeout_s: float = 10.0) -> dict:
+    """The one way to build a sandbox's database: ``db_path`` (created if need be) in WAL
+    mode with every API's tables, holding ``world`` (see ``world_document``) as its whole
+    state and its startup world. Returns the load summary; a bad world raises
+    ScenarioProblem and changes nothing."""
+    doc, provenance, source = world_document(world)
+    db = prepare_database(db_path, apis, busy_timeout_s)
+    try:
+        return load_world(db, doc, provenance, source, apis, startup=True)
+    finally:
+        db.close()
 
 
 def load_world(db, doc: dict, provenance: dict, source: str, apis, *, startup: bool = False) -> dict:

@@ -12,9 +12,6 @@ import pytest
 
 import sandbox
 import sandbox.apis
-from sandbox.core.migrate import prepare_database
-from sandbox.core.scenarios import load_world
-from sandbox.core.settings import Settings
 from sandbox.replay.runner import run_file
 from sandbox.replay.transport import InProcess
 from tests.core import dummy_api
@@ -32,11 +29,7 @@ def registered(monkeypatch):
 
 @pytest.fixture
 def client(registered, tmp_path):
-    path = str(tmp_path / "five.sqlite")
-    db = prepare_database(path, registered)
-    load_world(db, WORLD, {}, "test world", registered, startup=True)
-    db.close()
-    return sandbox.create_app(Settings(db_path=path)).test_client()    # the registry's APIs
+    return sandbox.build_sandbox(str(tmp_path / "five.sqlite"), WORLD).test_client()    # the registry's APIs
 
 
 def test_the_app_serves_it_in_its_own_shape_beside_the_four(client):
@@ -90,7 +83,6 @@ def test_the_cli_and_the_reliability_catalogue_list_it():
         sandbox.apis.API_PACKAGES.append(dummy_api.API)
         from click.testing import CliRunner
         from sandbox import cli
-        from sandbox.core.migrate import prepare_database
         from tests.reliability import catalogue
         help_text = CliRunner().invoke(cli.main, ["serve", "--help"]).output
         print(json.dumps({"choices": cli.API_NAMES, "help": help_text, "apis": list(catalogue.APIS),

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from marshmallow import (EXCLUDE, Schema, ValidationError, fields, pre_load, validate,
                          validates_schema)
 
+from sandbox.core.fields import JsonBoolean, JsonInteger  # noqa: F401  (scenario.py's too)
 from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import UTC, from_db
 
@@ -21,27 +22,6 @@ FUELTANK_TYPES = ("PCT_DISCOUNT", "CREDIT")
 MAX_CREDIT = 2 ** 53 - 1
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_EPOCH_MS = 253402300799999  # 9999-12-31T23:59:59.999Z
-
-
-class JsonInteger(fields.Integer):
-    """A JSON integer: no strings, no floats (even 200.0), no booleans."""
-
-    def __init__(self, **kwargs):
-        super().__init__(strict=True, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-class JsonBoolean(fields.Boolean):
-    """A JSON boolean only (marshmallow would also take "yes", 1, ...)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 def _epoch_ms_instant(value) -> datetime:
@@ -255,9 +235,9 @@ def reward_json(reward: dict) -> dict:
 #    the *_json builders above; a test keeps the field names equal) ---------------------
 
 class ErrorSchema(Schema):
-    message = fields.String()
-    statusCode = fields.Integer()
-    apiErrorCode = fields.String()
+    message = fields.String(required=True)
+    statusCode = fields.Integer(required=True)
+    apiErrorCode = fields.String(required=True)
     rsCode = fields.String(metadata={"description": "SaaSquatch issue code (RS0NN), where one applies"})
 
 
