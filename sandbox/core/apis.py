@@ -75,6 +75,20 @@ class ApiPackage(Mount):
     def table_prefix(self) -> str:
         return f"{self.name}_"
 
+    @classmethod
+    def assemble(cls, package, **declared) -> "ApiPackage":
+        """The API of ``package`` (the package module, its submodules imported), from the
+        names every package gives its parts: ``routes.bp``, ``errors.render_error``,
+        ``store.migrations``, ``scenario.SectionSchema``, ``seed`` and ``credentials``,
+        ``auth.replay_headers``, ``schemas.ErrorSchema``. ``declared``: the rest of the
+        fields (content type, secret headers, title, ...); ``name`` defaults to the package's."""
+        scenario = package.scenario
+        declared.setdefault("name", package.__name__.rpartition(".")[2])
+        return cls(blueprint=package.routes.bp, render_error=package.errors.render_error,
+                   migrations=package.store.migrations, section_schema=scenario.SectionSchema, seed=scenario.seed,
+                   credentials=scenario.credentials, auth_headers=package.auth.replay_headers,
+                   error_schema=package.schemas.ErrorSchema, **declared)
+
 
 @dataclass(frozen=True, kw_only=True)
 class ControlMount(Mount):

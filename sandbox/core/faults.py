@@ -72,7 +72,7 @@ def _any_armed(db) -> bool:
 def take_matching(db, api: str | None, method: str, path: str) -> dict | None:
     """Consume and return the first armed path fault matching this request, if any."""
     if not cached(db, "sandbox_faults.armed", lambda: _any_armed(db)):
-        return None     # the common case, answered without a query until something is written
+        return None     # perf: the common case, no query until something is written (bench/README.md)
     rows = db.execute(
         "SELECT * FROM sandbox_faults WHERE remaining > 0 AND name IS NULL"
         " AND (api IS NULL OR api = ?) ORDER BY id", [api]).fetchall()

@@ -88,6 +88,7 @@ def open_journal(path: str, busy_timeout_s: float = 10.0, limit: int | None = No
     return JournalDatabase(conn, limit)
 
 
+# perf: a header's name and rule worked out once per environ key, not on every read
 _HEADER_NAMES: dict[str, tuple[str, bool]] = {}
 
 
@@ -149,6 +150,8 @@ def raw_headers(environ) -> list:
 
 def record(db: JournalDatabase, raw: tuple, limit: int) -> None:
     """Append one raw entry. Visible to every reader of the journal as soon as this returns."""
+    # perf: a raw marshal frame in this worker's spill file, not a SQLite row: reads +11-18%,
+    # recording 44 -> 23 us (bench/README.md, "Journal")
     spill = db.spill
     if spill is None or spill.pid != os.getpid():
         spill = db.spill = Spill(_path_of(db))

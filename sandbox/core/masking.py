@@ -25,7 +25,7 @@ def mask_body(data: bytes) -> bytes:
     """``data`` with every credential value replaced by ``***``; unchanged (the same
     object) when it names no credential field, which is the common case and costs one
     regular-expression scan."""
-    if not data or not _HINT.search(data):
+    if not data or not _HINT.search(data):      # perf: one scan; most bodies hold no secret
         return data
     try:
         doc = json.loads(data)

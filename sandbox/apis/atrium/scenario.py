@@ -8,6 +8,7 @@ from datetime import timedelta
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from sandbox.core import ids
+from sandbox.core.fields import SparseRecord
 from sandbox.core.scenario_files import problem
 from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import to_db
@@ -30,33 +31,6 @@ _FLOAT = dict(allow_none=True, allow_nan=False)
 def _guid(prefix: str):
     return fields.String(validate=validate.Regexp(rf"^{prefix}-[A-Za-z0-9_-]{{1,100}}$",
                                                   error=f"Expected a guid such as {prefix}-1234."))
-
-
-class VendorObject(fields.Field):
-    """A vendor object with many optional attributes (MX's account and transaction): only
-    the keys present are checked, each with its own field. (A Schema walks every declared
-    field for every object, which makes a 10,000-entity world slow to validate.)"""
-
-    def __init__(self, attributes: dict, **kwargs):
-        super().__init__(**kwargs)
-        self.attributes = attributes
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, dict):
-            raise ValidationError("Not a valid mapping type.")
-        loaded, errors = {}, {}
-        for key, item in value.items():
-            field = self.attributes.get(key)
-            if field is None:
-                errors[key] = ["Unknown field."]
-                continue
-            try:
-                loaded[key] = field.deserialize(item, key, value)
-            except ValidationError as err:
-                errors[key] = err.messages
-        if errors:
-            raise ValidationError(errors)
-        return loaded
 
 
 def _vendor_fields(names, floats=(), ints=(), booleans=()) -> dict:
@@ -142,8 +116,8 @@ class MemberSchema(_Strict):
     connection_status = fields.String(validate=validate.OneOf(CONNECTION_STATUSES))
     aggregated_at = InstantField(allow_none=True)
     successfully_aggregated_at = InstantField(allow_none=True)
-    accounts = fields.List(VendorObject(ACCOUNT_ATTRIBUTES), load_default=list)
-    transactions = fields.List(VendorObject(TRANSACTION_ATTRIBUTES), load_default=list)
+    accounts = fields.List(SparseRecord(ACCOUNT_ATTRIBUTES), load_default=list)
+    transactions = fields.List(SparseRecord(TRANSACTION_ATTRIBUTES), load_default=list)
     rewards = fields.List(fields.Nested(RewardSchema), load_default=list)
     jobs = fields.List(fields.Nested(JobSchema), load_default=list)
 

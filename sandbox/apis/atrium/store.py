@@ -197,7 +197,7 @@ def list_institutions(db, name: str | None, flags: dict, limit: int, offset: int
     clause = " AND ".join(where)
     total = _count(db, f"SELECT COUNT(*) FROM atrium_institutions WHERE {clause}", params)
     rows = as_dicts(db.execute(f"SELECT * FROM atrium_institutions WHERE {clause} ORDER BY lower(name), code"
-                    " LIMIT ? OFFSET ?", params + [limit, offset]))
+                               " LIMIT ? OFFSET ?", params + [limit, offset]))
     return rows, total
 
 
@@ -216,7 +216,7 @@ def identifier_taken(db, client_id: str, identifier: str, except_guid: str | Non
 def list_users(db, client_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
     total = _count(db, "SELECT COUNT(*) FROM atrium_users WHERE client_id = ?", [client_id])
     rows = as_dicts(db.execute("SELECT * FROM atrium_users WHERE client_id = ? ORDER BY rowid LIMIT ? OFFSET ?",
-                [client_id, limit, offset]))
+                               [client_id, limit, offset]))
     return rows, total
 
 
@@ -248,7 +248,7 @@ def get_member(db, user_guid: str, member_guid: str) -> dict | None:
 def list_members(db, user_guid: str, limit: int, offset: int) -> tuple[list[dict], int]:
     total = count_members(db, user_guid)
     rows = as_dicts(db.execute(f"{_MEMBER_SELECT} WHERE m.user_guid = ? ORDER BY m.rowid LIMIT ? OFFSET ?",
-                [user_guid, limit, offset]))
+                               [user_guid, limit, offset]))
     return rows, total
 
 
@@ -284,7 +284,7 @@ def jobs_of(db, member_guids: list[str]) -> dict[str, list[dict]]:
     if member_guids:
         marks = ", ".join("?" for _ in member_guids)
         for row in as_dicts(db.execute(f"SELECT * FROM atrium_jobs WHERE member_guid IN ({marks}) ORDER BY id",
-                        member_guids)):
+                                       member_guids)):
             found[row["member_guid"]].append(row)
     return found
 
@@ -309,7 +309,7 @@ def _decoded(rows: list[dict]) -> list[dict]:
 def list_accounts(db, member_guid: str, limit: int, offset: int) -> tuple[list[dict], int]:
     total = _count(db, "SELECT COUNT(*) FROM atrium_accounts WHERE member_guid = ?", [member_guid])
     rows = as_dicts(db.execute("SELECT * FROM atrium_accounts WHERE member_guid = ? ORDER BY rowid LIMIT ? OFFSET ?",
-                [member_guid, limit, offset]))
+                               [member_guid, limit, offset]))
     return _decoded(rows), total
 
 
@@ -324,7 +324,7 @@ def list_transactions(db, member_guid: str, from_date: str | None, to_date: str 
         params.append(to_date)
     total = _count(db, f"SELECT COUNT(*) FROM atrium_transactions WHERE {where}", params)
     rows = as_dicts(db.execute(f"SELECT * FROM atrium_transactions WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
-                params + [limit, offset]))
+                               params + [limit, offset]))
     return _decoded(rows), total
 
 
@@ -334,4 +334,4 @@ def list_rewards(db, member_guid: str) -> list[dict]:
 
 def get_reward(db, member_guid: str, reward_guid: str) -> dict | None:
     return as_dict(db.execute("SELECT * FROM atrium_rewards WHERE member_guid = ? AND guid = ?",
-                [member_guid, reward_guid]).fetchone())
+                              [member_guid, reward_guid]).fetchone())

@@ -180,12 +180,8 @@ def new_id(db, kind: str) -> str:
 
 
 def new_ids(db, kind: str, count: int) -> list[str]:
-    """``count`` consecutive ids of ``kind`` in two statements (scenario seeding)."""
-    if count == 0:
-        return []
-    first = ids.next_value(db, f"eagleeye:{kind}", ID_STARTS[kind])
-    ids.bump_to(db, f"eagleeye:{kind}", first + count - 1)
-    return [str(first + i) for i in range(count)]
+    """``count`` consecutive ids of ``kind`` (scenario seeding)."""
+    return [str(n) for n in ids.reserve(db, f"eagleeye:{kind}", count, ID_STARTS[kind])]
 
 
 def reserve_given_ids(db, kind: str, given: list[str]) -> None:
@@ -273,7 +269,7 @@ def get_bank(db, bank_id: str) -> dict | None:
 
 def get_reward(db, bank_id: str, reward_id: str) -> dict | None:
     return _record(db.execute("SELECT * FROM eagleeye_rewards WHERE reward_id = ? AND bank_id = ?",
-                [reward_id, bank_id]).fetchone())
+                              [reward_id, bank_id]).fetchone())
 
 
 def list_rewards(db, bank_id: str, filters: dict, limit: int, offset: int):
@@ -288,7 +284,7 @@ def get_wallet(db, wallet_id: str) -> dict | None:
 
 def wallet_by_identity_value(db, value: str) -> dict | None:
     return _record(db.execute("SELECT w.* FROM eagleeye_wallets w JOIN eagleeye_identities i "
-                    "ON i.wallet_id = w.wallet_id WHERE i.value = ?", [value]).fetchone())
+                              "ON i.wallet_id = w.wallet_id WHERE i.value = ?", [value]).fetchone())
 
 
 def identity_values_taken(db, values: list[str]) -> list[str]:
@@ -314,12 +310,12 @@ def identities_of(db, wallet_id: str) -> list[dict]:
 
 def get_account(db, wallet_id: str, account_id: str) -> dict | None:
     return _record(db.execute("SELECT * FROM eagleeye_accounts WHERE account_id = ? AND wallet_id = ?",
-                [account_id, wallet_id]).fetchone())
+                              [account_id, wallet_id]).fetchone())
 
 
 def points_account_for_scheme(db, wallet_id: str, scheme_id: str) -> dict | None:
     return _record(db.execute("SELECT * FROM eagleeye_accounts WHERE wallet_id = ? AND campaign_id = ? "
-                    "AND type = 'POINTS'", [wallet_id, scheme_id]).fetchone())
+                              "AND type = 'POINTS'", [wallet_id, scheme_id]).fetchone())
 
 
 def list_accounts(db, wallet_id: str, filters: dict, limit: int, offset: int):
@@ -394,8 +390,8 @@ def set_wallet_transaction_status(db, wallet_transaction_id: str, status: str, n
 
 def get_wallet_transaction(db, wallet_id: str, wallet_transaction_id: str) -> dict | None:
     return _record(db.execute("SELECT * FROM eagleeye_wallet_transactions "
-                    "WHERE wallet_transaction_id = ? AND wallet_id = ?",
-                [wallet_transaction_id, wallet_id]).fetchone())
+                              "WHERE wallet_transaction_id = ? AND wallet_id = ?",
+                              [wallet_transaction_id, wallet_id]).fetchone())
 
 
 def list_wallet_transactions(db, wallet_id: str, filters: dict, limit: int, offset: int):
@@ -419,7 +415,7 @@ def count_link_exchanges(db, link_id: str) -> int:
 
 def get_link(db, wallet_id: str, link_id: str) -> dict | None:
     return _record(db.execute("SELECT * FROM eagleeye_links WHERE link_id = ? AND wallet_id = ?",
-                [link_id, wallet_id]).fetchone())
+                              [link_id, wallet_id]).fetchone())
 
 
 def links_to_bank(db, wallet_id: str, bank_id: str) -> list[dict]:

@@ -14,11 +14,10 @@ import urllib.parse
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
 
 from sandbox.core.errors import RequestError, validation_problems
-from sandbox.core.timeutil import from_db, is_db_text
+from sandbox.core.timeutil import to_offset_text
 
 from . import errors
-from .service.values import (ANSWERS, CLAIM_KEYS, MAX_TEXT, flag, is_blank,  # noqa: F401  (the service's too)
-                             iso_date, whole_number)
+from .service.values import ANSWERS, MAX_TEXT, flag, is_blank, iso_date, whole_number
 
 MAX_POINTS = 2_147_483_647            # the vendor's integer columns are 32-bit
 MAX_REASON = 250
@@ -381,10 +380,7 @@ class TransactionIdOut(Schema):
 
 def vendor_time(stored: str | None) -> str | None:
     """``2016-03-18T02:20:02.000+00:00``: ISO-8601 with milliseconds and an offset."""
-    if is_db_text(stored):
-        return stored[:23] + "+00:00"
-    dt = from_db(stored)
-    return None if dt is None else dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}+00:00"
+    return to_offset_text(stored, millis=True)
 
 
 def _text_flag(value) -> str:

@@ -195,7 +195,7 @@ def user_groups(db, programme_id: int) -> list[dict]:
 
 def user_group(db, programme_id: int, group_id: int) -> dict | None:
     return as_dict(db.execute("SELECT * FROM myrewards_user_groups WHERE programme_id = ? AND id = ?",
-                           [programme_id, group_id]).fetchone())
+                              [programme_id, group_id]).fetchone())
 
 
 def default_user_group(db, programme_id: int) -> dict | None:
@@ -275,12 +275,12 @@ def insert_transactions(db, rows: list[dict]) -> None:
 
 def promotions(db, programme_id: int) -> list[dict]:
     return as_dicts(db.execute("SELECT * FROM myrewards_promotions WHERE programme_id = ? ORDER BY id",
-                             [programme_id]))
+                               [programme_id]))
 
 
 def promotion(db, programme_id: int, promotion_id: int) -> dict | None:
     return as_dict(db.execute("SELECT * FROM myrewards_promotions WHERE programme_id = ? AND id = ?",
-                           [programme_id, promotion_id]).fetchone())
+                              [programme_id, promotion_id]).fetchone())
 
 
 def data_fields(db, programme_id: int, promotion_id: int | None = None) -> list[dict]:
@@ -298,7 +298,7 @@ def data_fields(db, programme_id: int, promotion_id: int | None = None) -> list[
 
 def product(db, promotion_id: int, sku: str) -> dict | None:
     return as_dict(db.execute("SELECT * FROM myrewards_products WHERE promotion_id = ? AND sku = ?",
-                           [promotion_id, sku]).fetchone())
+                              [promotion_id, sku]).fetchone())
 
 
 def promotion_for_sku(db, programme_id: int, sku: str) -> dict | None:

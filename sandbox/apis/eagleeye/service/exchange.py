@@ -61,6 +61,8 @@ def exchange(db, now, wallet_id: str, request: dict, client_location: dict) -> E
     rolled_back = None
     with write_transaction(db):
         plan = _plan(db, now, wallet_id, request, client_location)
+        # perf: checked before the debit, so only an exchange that will be rolled back opens the
+        # savepoint (its statement journal copied every changed page): 993 -> 821 us (bench/README.md)
         problem = _issuance_problem(db, now, plan)
         if problem is None:
             return _settle(db, now, plan)
@@ -86,6 +88,7 @@ def _settle(db, now, plan: Plan) -> ExchangeResult:
 
 def _plan(db, now, wallet_id: str, request: dict, client_location: dict) -> Plan:
     wallet = require_wallet(db, wallet_id)
+    # perf: the wallet read once (require_points_account reads it again): 25 -> 24 statements (bench/README.md)
     account = points_account_in_wallet(db, wallet_id, request["account_id"])
     bank = store.get_bank(db, request["bank_id"])
     if bank is None:
