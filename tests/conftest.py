@@ -1,9 +1,10 @@
 """Shared fixtures; the helpers behind them are in tests/support.py.
 
 Every sandbox a test runs on is built by ``sandbox.build_sandbox`` (as the pytest plugin,
-in-process replay and the CLI build theirs), through one of three fixtures; each API's
-conftest.py wraps them in a factory fixture named for the API that returns its client
-helper (``atrium_world(...)``, ``small(...)``, ``air(...)``, ``squatch(...)``):
+in-process replay and the CLI build theirs; a test of the services alone gets the database
+from ``world_db``, tests/apis/conftest.py), through these fixtures; each API's conftest.py
+wraps them in a factory fixture named for the API that returns its client helper
+(``atrium_world(...)``, ``small(...)``, ``air(...)``, ``squatch(...)``):
 
 - ``make_app(world, apis=None, **settings)``: a Flask app on a fresh database holding
   ``world`` (a mapping, YAML text, or a built-in scenario's name). Use ``app.test_client()``.

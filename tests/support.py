@@ -70,6 +70,17 @@ def error_shape_problem(api: str, response) -> str | None:
     return None
 
 
+def refusal(call, *args):
+    """The ApiError ``call(*args)`` raises (a service called directly, without HTTP)."""
+    import pytest
+
+    from sandbox.core.errors import ApiError
+
+    with pytest.raises(ApiError) as caught:
+        call(*args)
+    return caught.value
+
+
 def _strings(value):
     if isinstance(value, str):
         yield value

@@ -180,24 +180,21 @@ def _record(state: RequestState, req, response: Response, duration_ms: float) ->
 def _handle_error(exc: Exception):
     """Every error of every request, answered in the serving API's error shape (the
     control API's for paths outside every API)."""
-    headers = {}
     if isinstance(exc, ApiError):
         err = exc
     elif isinstance(exc, HTTPException):
         err = _request_error(exc)
-        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-            headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     else:
         log.error("unexpected error on %s %s", request.method, request.path, exc_info=exc)
         err = RequestError(RequestError.INTERNAL, "Internal server error", status=500)
     state = current()
-    response = _render(state.owner or state.runtime.control, err)
-    response.headers.update(headers)
-    return response
+    return _render(state.owner or state.runtime.control, err)
 
 
 def _render(owner, err: ApiError) -> Response:
     body, headers = owner.render_error(err)
+    if isinstance(err, RequestError):
+        headers = {**headers, **err.headers}
     return answer(body, err.status, content_type=owner.content_type, headers=headers)
 
 
@@ -205,7 +202,8 @@ def _request_error(exc: HTTPException) -> RequestError:
     if isinstance(exc, NotFound):
         return RequestError(RequestError.NO_ROUTE, "Resource not found", status=404)
     if isinstance(exc, MethodNotAllowed):
-        return RequestError(RequestError.METHOD, f"Method {request.method} not allowed", status=405)
+        allowed = {"Allow": ", ".join(sorted(exc.valid_methods))} if exc.valid_methods else {}
+        return RequestError(RequestError.METHOD, f"Method {request.method} not allowed", status=405, headers=allowed)
     if isinstance(exc, RequestEntityTooLarge):
         return RequestError(RequestError.TOO_LARGE, "Request body too large", status=413)
     return RequestError(RequestError.HTTP, exc.name, status=exc.code or 500)

@@ -34,7 +34,8 @@ class ApiError(Exception):
 
 class RequestError(ApiError):
     """A request refused by the sandbox's own request handling, before any vendor rule ran.
-    ``kind`` says which refusal it is, so a vendor's renderer can word it its own way."""
+    ``kind`` says which refusal it is, so a vendor's renderer can word it its own way;
+    ``headers``: what HTTP itself asks the answer to carry (``Allow`` on a 405)."""
 
     NO_ROUTE = "no_route"            # 404: no route for the path
     METHOD = "method"                # 405: the path has routes, not for this method
@@ -46,9 +47,11 @@ class RequestError(ApiError):
     HTTP = "http"                    # any other refusal of the HTTP layer (its own status)
     INTERNAL = "internal"            # 500: an unexpected exception (a bug)
 
-    def __init__(self, kind: str, message: str, *, status: int = 400, details: dict | None = None):
+    def __init__(self, kind: str, message: str, *, status: int = 400, details: dict | None = None,
+                 headers: dict | None = None):
         super().__init__(message, status=status, details=details)
         self.kind = kind
+        self.headers = headers or {}
 
 
 def validation_problems(messages, prefix: str = "") -> list[dict]:
