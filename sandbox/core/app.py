@@ -9,7 +9,7 @@ import time
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from . import faults, journal
+from . import bodies, faults, journal
 from .masking import mask_body
 from .context import RequestState, activate, current, deactivate, journal_db, namespace, state_db
 from .errors import ApiError
@@ -32,6 +32,7 @@ class NamespaceMiddleware:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         environ["sandbox.raw_path"] = environ.get("SCRIPT_NAME", "") + path
+        bodies.take_body(environ, self.runtime.settings.max_body_bytes)
         if path.startswith("/_ns/"):
             name, _, rest = path[len("/_ns/"):].partition("/")
             environ["sandbox.namespace"] = name
@@ -111,6 +112,9 @@ def _runtime() -> SandboxRuntime:
 
 def _before_request():
     state = current()
+    problem = state.environ.get(bodies.PROBLEM)
+    if problem is not None:         # nothing of a body that cannot be used is processed
+        raise ApiError(problem[1], status=problem[0])
     try:
         namespace()
     except NamespaceNameError as exc:
@@ -151,15 +155,11 @@ def _record(state: RequestState, req, response: Response, duration_ms: float) ->
     """Journal the request raw; the journal masks and formats entries when they are read."""
     settings = state.runtime.settings
     environ = req.environ
-    length = req.content_length or 0
-    if length > settings.max_body_bytes:
-        body = f"[body of {length} bytes over the limit, not recorded]"
-    elif length > journal.BODY_LIMIT:       # masked and cut now, so the spill stays small
-        body = journal.truncate(mask_body(req.get_data(cache=True)))
-    elif not length and "HTTP_TRANSFER_ENCODING" not in environ:
-        body = b""                          # no body: skip building werkzeug's input stream
-    else:
-        body = req.get_data(cache=True)
+    body = environ.get(bodies.BODY, b"")    # read whole by bodies.take_body, or none
+    if bodies.PROBLEM in environ:
+        body = f"[body not recorded: {environ[bodies.PROBLEM][1]}]"
+    elif len(body) > journal.BODY_LIMIT:    # masked and cut now, so the spill stays small
+        body = journal.truncate(mask_body(body))
     response_body = None if response.direct_passthrough else response.get_data()[: journal.BODY_LIMIT + 1]
     owner = state.owner
     raw = (
