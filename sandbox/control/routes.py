@@ -11,7 +11,7 @@ from sandbox.core import clock, faults, journal
 from sandbox.core.auth import secrets_equal
 from sandbox.core.context import journal_db, namespace, runtime, state_db
 from sandbox.core.errors import ControlError
-from sandbox.core.namespaces import NamespaceNameError, list_namespaces, validate_name
+from sandbox.core.namespaces import NamespaceBusy, NamespaceNameError, db_path_for, list_namespaces, validate_name
 from sandbox.core.scenarios import get_meta
 from sandbox.core.scenarios import flatten_errors
 from sandbox.core.timeutil import parse_duration
@@ -20,14 +20,15 @@ from . import service
 from sandbox.core.openapi import documented, docs_page
 
 from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, FaultListSchema, FaultOutSchema,
-                      FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema, RequestFilterSchema,
-                      ScenarioBodySchema, StateSchema, SummarySchema)
+                      FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema, NamespacePutSchema,
+                      NamespaceSchema, RequestFilterSchema, ScenarioBodySchema, StateSchema, SummarySchema)
 
 bp = Blueprint("control", __name__)
 _clock_set = ClockSetSchema()
 _clock_advance = ClockAdvanceSchema()
 _fault = FaultSchema()
 _request_filter = RequestFilterSchema()
+_namespace_put = NamespacePutSchema()
 
 
 @bp.before_request
@@ -116,7 +117,8 @@ def get_requests():
     except ValidationError as err:
         problems = [{"path": p, "message": m} for p, m in flatten_errors(err.messages)]
         raise ControlError("invalid filter", status=400, problems=problems) from None
-    return jsonify({"requests": journal.entries(journal_db(), **filters)})
+    found, omitted = journal.read(journal_db(), **filters)
+    return jsonify({"requests": found, "omitted": omitted})
 
 
 @bp.delete("/requests")
@@ -161,14 +163,34 @@ def get_namespaces():
     return jsonify({"namespaces": list_namespaces(runtime().settings.db_path)})
 
 
+@bp.put("/namespaces/<name>")
+@documented(body=NamespacePutSchema, responses={200: NamespaceSchema, 201: NamespaceSchema}, errors=(503,))
+def put_namespace(name):
+    """Create a namespace (from the startup world, then ``scenario`` when given: a built-in
+    scenario's name or a world document); an existing one gets ``scenario`` loaded, if given."""
+    try:
+        name = validate_name(name)
+    except NamespaceNameError as exc:
+        raise ControlError(str(exc), status=400) from None
+    data = _json_body(_namespace_put)
+    world = service.world_from(data["scenario"]) if data.get("scenario") is not None else None
+    created, scenario = service.put_namespace(runtime(), name, world)
+    path = db_path_for(runtime().settings.db_path, name)
+    body = {"name": name, "created": created, "scenario": scenario,
+            "last_used": os.path.getmtime(path) if os.path.exists(path) else None}
+    return jsonify(body), 201 if created else 200
+
+
 @bp.delete("/namespaces/<name>")
-@documented(responses={204: None})
+@documented(responses={204: None}, errors=(409,))
 def delete_namespace(name):
     try:
-        validate_name(name)
+        name = validate_name(name)
         existed = runtime().drop_namespace(name)
     except NamespaceNameError as exc:
         raise ControlError(str(exc), status=400) from None
+    except NamespaceBusy as exc:
+        raise ControlError(str(exc), status=409) from None
     if not existed:
         raise ControlError(f"no namespace {name!r}", status=404)
     return "", 204

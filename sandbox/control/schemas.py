@@ -146,6 +146,7 @@ class JournalEntrySchema(Schema):
 
 class JournalSchema(Schema):
     requests = fields.List(fields.Nested(JournalEntrySchema))
+    omitted = fields.Integer()
 
 
 class StateSchema(Schema):
@@ -156,7 +157,24 @@ class StateSchema(Schema):
 
 class NamespaceSchema(Schema):
     name = fields.String()
-    last_used = fields.Float()
+    last_used = fields.Float(allow_none=True)
+    created = fields.Boolean()
+    scenario = fields.String(allow_none=True)
+
+
+class NamespacePutSchema(Schema):
+    """``scenario``: a built-in scenario's name (``atrium/lockout-after-rewards``) or a world
+    document, loaded into the namespace after the startup world."""
+
+    class Meta:
+        unknown = RAISE
+
+    scenario = fields.Raw(allow_none=True)
+
+    @validates("scenario")
+    def name_or_document(self, value, **kwargs):
+        if value is not None and not isinstance(value, (str, dict)):
+            raise ValidationError("expected a built-in scenario's name or a world document (an object)")
 
 
 class NamespaceListSchema(Schema):

@@ -5,8 +5,11 @@ import json
 
 from sandbox.core import faults, journal
 from sandbox.core.errors import ControlError
-from sandbox.core.scenario_files import MAX_FILE_BYTES, ScenarioProblem, parse_text, plain, resolve
-from sandbox.core.scenarios import api_tables, get_meta, load_world, summary
+from sandbox.core import namespaces
+from sandbox.core.db import pool
+from sandbox.core.scenario_files import (MAX_FILE_BYTES, ScenarioProblem, builtin_scenario, parse_text, plain,
+                                         read_file, resolve)
+from sandbox.core.scenarios import api_tables, get_meta, load_world, summary, validate_world
 
 
 def load_document(db, journal_db, apis, doc: dict, provenance: dict, source: str, *, startup=False) -> dict:
@@ -69,3 +72,38 @@ def add_fault(db, apis, data: dict) -> dict:
     if data.get("api") and data["api"] not in names:
         raise ControlError(f"unknown api {data['api']!r}; expected one of {sorted(names)}", status=400)
     return faults.add(db, data)
+
+
+def world_from(value) -> tuple[dict, dict, str]:
+    """(document, provenance, source) of a built-in scenario's name or a world document."""
+    try:
+        if isinstance(value, str):
+            return (*read_file(builtin_scenario(value)), value)
+        doc, provenance = resolve(plain(value, "request body"), "request body")
+        return doc, provenance, "request body"
+    except ScenarioProblem as exc:
+        raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
+
+
+def put_namespace(runtime, name: str, world) -> tuple[bool, str | None]:
+    """Create namespace ``name`` (with ``world`` loaded) or load ``world`` into it:
+    (whether it was created, the name of its world)."""
+    try:
+        if world is not None:
+            validate_world(*world, runtime.apis)     # every problem before anything is made
+        created = runtime.create_namespace(name, world)
+        path, fd = runtime.open_namespace(name, may_create=False)
+    except ScenarioProblem as exc:
+        raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
+    try:
+        db = runtime.state_connection(path)
+        journal_db = runtime.journal_connection(namespaces.journal_path_for(path))
+        try:
+            if world is not None and not created:
+                load_document(db, journal_db, runtime.apis, *world)
+            return created, get_meta(db, "scenario_name")
+        finally:
+            pool.release(db)
+            pool.release(journal_db)
+    finally:
+        namespaces.release(fd)

@@ -10,10 +10,10 @@ from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from . import bodies, faults, journal
-from .masking import mask_body
-from .context import RequestState, activate, current, deactivate, journal_db, namespace, state_db
+from .masking import mask_body, mask_pairs
+from .context import RequestState, activate, current, deactivate, journal_path, namespace, state_db
 from .errors import ApiError
-from .namespaces import NamespaceNameError
+from .namespaces import NamespaceBusy, NamespaceLimitError, NamespaceNameError, NamespaceNotFound
 from .runtime import SandboxRuntime
 
 log = logging.getLogger("sandbox")
@@ -44,6 +44,7 @@ class NamespaceMiddleware:
             return self.app(environ, start_response)
         finally:
             deactivate(token)
+            state.close()
 
 
 class SandboxFlask(Flask):
@@ -139,19 +140,26 @@ def _after_request(response: Response) -> Response:
     state = current()
     req = request._get_current_object()
     duration_ms = (time.perf_counter() - state.started) * 1000
-    # a request refused for its namespace selector has no namespace, so no journal to record into
+    # a request refused for its namespace selector, or naming one that does not exist, has
+    # no journal to record into
     if state.owner != "control" and state.ns is not None:
         try:
-            _record(state, req, response, duration_ms)
-        except Exception:  # the journal must never break a response
-            log.exception("could not record request in the journal")
+            path = journal_path(create=False)
+        except (NamespaceNotFound, NamespaceBusy):
+            path = None
+        if path is not None:
+            try:
+                _record(state, req, response, duration_ms, path)
+            except Exception:  # the journal must never break a response
+                log.exception("could not record request in the journal")
     if state.runtime.settings.log_requests and req.path not in QUIET_PATHS:
-        print(f"{req.method} {req.full_path.rstrip('?')} {response.status_code} "
+        query = req.environ.get("QUERY_STRING", "")
+        print(f"{req.method} {req.path}{'?' + mask_pairs(query) if query else ''} {response.status_code} "
               f"{duration_ms:.1f}ms ns={state.ns or 'default'}", file=sys.stdout, flush=True)
     return response
 
 
-def _record(state: RequestState, req, response: Response, duration_ms: float) -> None:
+def _record(state: RequestState, req, response: Response, duration_ms: float, path: str) -> None:
     """Journal the request raw; the journal masks and formats entries when they are read."""
     settings = state.runtime.settings
     environ = req.environ
@@ -173,12 +181,14 @@ def _record(state: RequestState, req, response: Response, duration_ms: float) ->
         response_body,
         duration_ms,
     )
-    journal.record(journal_db(), raw, settings.journal_limit)
+    journal.record(path, raw, settings.journal_limit, settings.journal_max_bytes)
 
 
 def _handle_error(exc: Exception):
     if isinstance(exc, ApiError):
         err = exc
+    elif isinstance(exc, (NamespaceNotFound, NamespaceLimitError, NamespaceBusy, NamespaceNameError)):
+        err = namespace_error(exc)
     elif isinstance(exc, HTTPException):
         err = ApiError(_http_message(exc), status=exc.code or 500)
         if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
@@ -199,3 +209,15 @@ def _http_message(exc: HTTPException) -> str:
         405: f"Method {request.method} not allowed",
         413: "Request body too large",
     }.get(exc.code, exc.name)
+
+
+def namespace_error(exc: Exception) -> ApiError:
+    """Why a request's namespace cannot be had, as an answer in the API's own shape."""
+    if isinstance(exc, NamespaceNotFound):
+        return ApiError(f"no namespace {exc.args[0]!r}: create it first with PUT /_sandbox/namespaces/{exc.args[0]}",
+                        status=404)
+    if isinstance(exc, NamespaceLimitError):
+        return ApiError(str(exc), status=503, headers={"Retry-After": str(exc.retry_after)})
+    if isinstance(exc, NamespaceBusy):
+        return ApiError(str(exc), status=503, headers={"Retry-After": "1"})
+    return ApiError(str(exc), status=400)

@@ -8,7 +8,6 @@ created from the request's environ on first use.
 """
 from __future__ import annotations
 
-import os
 from contextvars import ContextVar
 from time import perf_counter
 
@@ -24,7 +23,7 @@ _HEADER_KEY = "HTTP_" + namespaces.HEADER.upper().replace("-", "_")
 class RequestState:
     """One request's view of the sandbox; each part is worked out on first use."""
 
-    __slots__ = ("runtime", "environ", "owner", "started", "ns", "db_path", "db", "journal", "now")
+    __slots__ = ("runtime", "environ", "owner", "started", "ns", "db_path", "db", "journal", "now", "held")
 
     def __init__(self, runtime, environ):
         self.runtime = runtime
@@ -33,7 +32,17 @@ class RequestState:
         # which API serves this path ("control", an ApiPackage, or None)
         self.owner = runtime.api_for_path(path if path.startswith("/") else "/" + path)
         self.started = perf_counter()
-        self.ns = self.db_path = self.db = self.journal = self.now = None
+        self.ns = self.db_path = self.db = self.journal = self.now = self.held = None
+
+    def close(self) -> None:
+        """Hand back what the request borrowed: its connections and its hold on the namespace."""
+        for db in (self.db, self.journal):
+            if db is not None:
+                dbmod.pool.release(db)
+        self.db = self.journal = None
+        if self.held is not None:
+            namespaces.release(self.held)
+            self.held = None
 
 
 def activate(state: RequestState):
@@ -69,42 +78,37 @@ def namespace() -> str:
     return state.ns
 
 
-def state_db_path() -> str:
+def may_create_namespace(state: RequestState) -> bool:
+    """A namespace is created on first use, except by an emulated-API request when the
+    control API has a token (then only control calls, which carry it, create one)."""
+    return state.owner == "control" or not state.runtime.settings.admin_token
+
+
+def state_db_path(create: bool | None = None) -> str:
+    """This request's namespace database, held in use until the request ends.
+    ``NamespaceNotFound`` or ``NamespaceLimitError`` when it cannot be had."""
     state = current()
     if state.db_path is None:
-        state.db_path = state.runtime.namespace_db_path(namespace())
+        allowed = may_create_namespace(state) if create is None else create
+        state.db_path, state.held = state.runtime.open_namespace(namespace(), allowed)
     return state.db_path
 
 
 def state_db():
-    """This request's state database (the worker's cached connection)."""
+    """This request's state database (a pooled connection of this worker)."""
     state = current()
     db = state.db
     if db is None:
-        path = state_db_path()
-        timeout = state.runtime.settings.busy_timeout_s
-        db = dbmod.shared_connection(path, timeout)
-        if state.ns != namespaces.DEFAULT and _reopened_elsewhere(db, path):
-            dbmod.forget_connection(path)
-            db = dbmod.shared_connection(path, timeout)
-        state.db = db
+        db = state.db = state.runtime.state_connection(state_db_path())
     return db
 
 
-def _reopened_elsewhere(db, path: str) -> bool:
-    """A namespace dropped and recreated by another worker is a new file: reconnect."""
-    try:
-        inode = os.stat(path).st_ino
-    except FileNotFoundError:
-        return True
-    known = getattr(db, "_sandbox_inode", None)
-    db._sandbox_inode = inode
-    return known is not None and known != inode
-
-
-def journal_db():
+def journal_db(create: bool | None = None):
     state = current()
     if state.journal is None:
-        state.journal = state.runtime.journal_connection(
-            namespaces.journal_path_for(state_db_path()), state.ns != namespaces.DEFAULT)
+        state.journal = state.runtime.journal_connection(namespaces.journal_path_for(state_db_path(create)))
     return state.journal
+
+
+def journal_path(create: bool | None = None) -> str:
+    return namespaces.journal_path_for(state_db_path(create))

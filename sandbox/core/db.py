@@ -1,4 +1,4 @@
-"""SQLite access: one connection per worker (opened after fork), pragmas, write transactions.
+"""SQLite access: pooled connections per worker (opened after fork), pragmas, write transactions.
 
 Rules every API follows:
 - every read-then-write (a balance change, a job start, an id allocation) runs inside
@@ -15,8 +15,6 @@ from contextlib import contextmanager
 
 from sqlite_utils import Database
 
-_local = threading.local()
-
 
 def connect(path: str, busy_timeout_s: float = 10.0) -> Database:
     """Open a connection with the sandbox's pragmas (the caller owns it)."""
@@ -26,28 +24,100 @@ def connect(path: str, busy_timeout_s: float = 10.0) -> Database:
     return Database(conn, execute_plugins=False, recursive_triggers=False)
 
 
-def shared_connection(path: str, busy_timeout_s: float = 10.0) -> Database:
-    """The calling thread's reusable connection to ``path``.
+class ConnectionPool:
+    """This process's idle SQLite connections, by file. A request borrows one per file
+    (``acquire``) and hands it back when it ends (``release``), so a connection serves one
+    thread at a time, a worker holds no more connections to a file than it has requests
+    in flight there, and every connection to a file can be closed when the file goes
+    (a namespace dropped here, or by another worker: ``forget``, ``sweep``).
 
-    Connections are cached per process and thread, so a gunicorn worker reuses one
-    connection for every request, and a forked child never inherits its parent's.
-    """
-    cache = getattr(_local, "connections", None)
-    if cache is None or getattr(_local, "pid", None) != os.getpid():
-        cache = _local.connections = {}
-        _local.pid = os.getpid()
-    db = cache.get(path)
-    if db is None:
-        db = cache[path] = connect(path, busy_timeout_s)
-    return db
+    Each connection remembers the inode of the file it opened: a file deleted and created
+    again under the same name (a namespace dropped and recreated) is a new database."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self):
+        self._pid = os.getpid()
+        self._idle: dict[str, list] = {}
+        self._inode: dict[str, int] = {}
+
+    def acquire(self, path: str, opener=None, busy_timeout_s: float = 10.0, *, inode: int | None = None) -> Database:
+        """A connection to ``path`` for this thread alone. ``inode``: the file's current
+        inode, when the caller knows the file may have been replaced; connections to an
+        older file are closed instead of reused."""
+        with self._lock:
+            if self._pid != os.getpid():            # a forked child never shares its parent's connections
+                self._reset()
+            if inode is not None and self._inode.get(path, inode) != inode:
+                self._close_idle(path)
+            idle = self._idle.get(path)
+            if idle:
+                return idle.pop()
+        db = (opener or connect)(path, busy_timeout_s)
+        db._sandbox_path = path
+        db._sandbox_inode = inode if inode is not None else _inode_of(path)
+        with self._lock:
+            self._inode[path] = db._sandbox_inode
+        return db
+
+    def release(self, db: Database) -> None:
+        path = getattr(db, "_sandbox_path", None)
+        with self._lock:
+            if self._pid == os.getpid() and path in self._inode and self._inode[path] == db._sandbox_inode:
+                self._idle.setdefault(path, []).append(db)
+                return
+        db.close()
+
+    def forget(self, path: str) -> None:
+        """Close this process's idle connections to ``path``; one in use is closed when
+        it is released."""
+        with self._lock:
+            self._close_idle(path)
+            self._inode.pop(path, None)
+
+    def sweep(self) -> list[str]:
+        """Forget every file that is gone or was replaced; returns their paths."""
+        with self._lock:
+            known = list(self._inode.items())
+        stale = [path for path, inode in known if _inode_of(path) != inode]
+        for path in stale:
+            self.forget(path)
+        return stale
+
+    def paths(self) -> list[str]:
+        with self._lock:
+            return list(self._inode)
+
+    def _close_idle(self, path: str) -> None:
+        for db in self._idle.pop(path, []):
+            db.close()
+
+
+def _inode_of(path: str) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except FileNotFoundError:
+        return None
+
+
+pool = ConnectionPool()
+
+
+@contextmanager
+def borrowed(path: str, busy_timeout_s: float = 10.0):
+    """A pooled connection to ``path`` for the length of a ``with`` block."""
+    db = pool.acquire(path, busy_timeout_s=busy_timeout_s)
+    try:
+        yield db
+    finally:
+        pool.release(db)
 
 
 def forget_connection(path: str) -> None:
-    """Close and drop this thread's cached connection to ``path`` (namespace drop, tests)."""
-    cache = getattr(_local, "connections", None) or {}
-    db = cache.pop(path, None)
-    if db is not None:
-        db.close()
+    """Close this process's pooled connections to ``path`` (namespace drop, tests)."""
+    pool.forget(path)
 
 
 def cached(db: Database, key, load):

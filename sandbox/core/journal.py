@@ -34,12 +34,13 @@ import os
 import re
 import sqlite3
 import struct
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
 from sqlite_utils import Database
 
-from .masking import mask_body
+from .masking import mask_body, mask_pairs
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal (
@@ -57,6 +58,14 @@ CREATE TABLE IF NOT EXISTS journal (
 );
 """
 BODY_LIMIT = 4096
+HEADER_VALUE_LIMIT = 1024           # each header value is cut to this many characters when recorded
+HEADERS_LIMIT = 16 * 1024           # and the headers of one entry to this many, the rest counted
+READ_MAX_BYTES = 8 * 1024 * 1024    # what one read returns at most: the newest entries that fit
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+# the stored size of an entry, in bytes, as SQL
+ENTRY_SIZE = ("(length(CAST(headers AS BLOB)) + IFNULL(length(CAST(body AS BLOB)), 0)"
+              " + IFNULL(length(CAST(response_body AS BLOB)), 0) + length(CAST(path AS BLOB))"
+              " + length(CAST(query AS BLOB)) + 64)")
 SECRET_HEADERS = {"authorization", "mx-api-key", "x-ees-auth-hash", "proxy-authorization", "cookie"}
 _SCHEME = re.compile(r"^(\w+)\s+")
 
@@ -128,18 +137,44 @@ _FRAME = struct.Struct("<I")
 
 
 def raw_headers(environ) -> list:
-    """The environ pairs ``environ_headers`` names headers from, kept as they are."""
-    return [(key, value) for key, value in environ.items()
-            if key[:5] == "HTTP_" or key in ("CONTENT_TYPE", "CONTENT_LENGTH")]
+    """The environ pairs ``environ_headers`` names headers from, each value cut to
+    ``HEADER_VALUE_LIMIT`` and all of them to ``HEADERS_LIMIT`` (the rest are counted)."""
+    pairs, budget, left_out = [], HEADERS_LIMIT, 0
+    for key, value in environ.items():
+        if key[:5] == "HTTP_" or key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            if len(value) > HEADER_VALUE_LIMIT:
+                value = value[:HEADER_VALUE_LIMIT] + "...[truncated]"
+            budget -= len(key) + len(value)
+            if budget < 0:
+                left_out += 1
+                continue
+            pairs.append((key, value))
+    if left_out:
+        pairs.append(("HTTP_X_SANDBOX_HEADERS_NOT_RECORDED", str(left_out)))
+    return pairs
 
 
-def record(db: Database, raw: tuple, limit: int) -> None:
-    """Append one raw entry. Visible to every reader of the journal as soon as this returns."""
-    spill = getattr(db, "_sandbox_spill", None)
-    if spill is None or spill.pid != os.getpid():
-        spill = db._sandbox_spill = Spill(_path_of(db))
-    db._sandbox_journal_limit = limit
-    spill.append(frame(time.time_ns(), raw), limit)
+_spills: dict = {}
+_spills_lock = threading.Lock()
+
+
+def record(journal, raw: tuple, limit: int, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Append one raw entry to the journal at path ``journal`` (or of the journal
+    connection ``journal``). Visible to every reader of the journal as soon as this returns."""
+    path = journal if isinstance(journal, str) else _path_of(journal)
+    with _spills_lock:
+        spill = _spills.get(path)
+        if spill is None or spill.pid != os.getpid():
+            spill = _spills[path] = Spill(path)
+    spill.append(frame(time.time_ns(), raw), limit, max_bytes)
+
+
+def forget_spill(path: str) -> None:
+    """Close this process's spill files of the journal at ``path`` (its namespace is gone)."""
+    with _spills_lock:
+        spill = _spills.pop(path, None)
+    if spill is not None:
+        spill.close()
 
 
 def frame(time_ns: int, raw: tuple) -> bytes:
@@ -150,14 +185,37 @@ def frame(time_ns: int, raw: tuple) -> bytes:
 
 
 def finish(time_ns: int, raw: tuple) -> tuple:
-    """A raw entry as the SQLite journal keeps it, in ``COLUMNS`` order."""
+    """A raw entry as the SQLite journal keeps it, in ``COLUMNS`` order. Never raises: an
+    entry that cannot be read whole is kept with what could be read."""
+    try:
+        return _finish(time_ns, raw)
+    except Exception:
+        try:
+            api, method, path, status, duration_ms = raw[0], raw[1], raw[2], raw[6], raw[8]
+            return (_text(api), _text(method) or "?", _text(path) or "?", "", "{}",
+                    "[entry could not be read]", int(status), None, _iso(time_ns), round(float(duration_ms), 3))
+        except Exception:
+            return (None, "?", "?", "", "{}", "[entry could not be read]", 0, None, _iso(time_ns), 0.0)
+
+
+def _finish(time_ns: int, raw: tuple) -> tuple:
     api, method, path, query, headers, body, status, response_body, duration_ms = raw
     if isinstance(body, bytes):
         body = truncate(mask_body(body))
-    return (api, method, path,
-            query.decode("latin-1") if isinstance(query, bytes) else query,
+    query = query.decode("latin-1") if isinstance(query, bytes) else query
+    return (_text(api), _text(method), _text(path), mask_pairs(query),
             json.dumps(mask_headers(environ_headers(dict(headers)))),
-            body, status, truncate(response_body), _iso(time_ns), round(duration_ms, 3))
+            _text(body), status, _text(truncate(response_body)), _iso(time_ns), round(duration_ms, 3))
+
+
+def _text(value):
+    """``value`` safe for SQLite's UTF-8 (a lone surrogate becomes U+FFFD)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -172,30 +230,40 @@ def _path_of(db: Database) -> str:
 
 
 class Spill:
-    """This process's two spill files for one journal."""
+    """This process's two spill files for one journal (shared by its threads)."""
 
     def __init__(self, journal_path: str):
         self.pid = os.getpid()
+        self.lock = threading.Lock()
         base = f"{journal_path}-spill-{self.pid}"
         self.fds = [os.open(f"{base}-{n}", os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
                     for n in (0, 1)]
         self.current = 0
         self.count = 0          # entries written to the current file (readers may have taken some)
+        self.bytes = 0
 
-    def append(self, line: bytes, limit: int) -> None:
-        if self.count >= limit:             # switch files, dropping what the other still holds
-            self.current = 1 - self.current
-            self.count = 0
-            _locked(self.fds[self.current], os.ftruncate, 0)
-        _locked(self.fds[self.current], os.write, line)
-        self.count += 1
+    def append(self, line: bytes, limit: int, max_bytes: int) -> None:
+        with self.lock:
+            if self.count >= limit or self.bytes + len(line) > max_bytes // 4:
+                # switch files, dropping what the other still holds: at most two files' worth unread
+                self.current = 1 - self.current
+                self.count = self.bytes = 0
+                _locked(self.fds[self.current], os.ftruncate, 0)
+            _locked(self.fds[self.current], os.write, line)
+            self.count += 1
+            self.bytes += len(line)
 
-    def __del__(self):
-        for fd in getattr(self, "fds", ()):
+    def close(self):
+        with self.lock:
+            fds, self.fds = self.fds, []
+        for fd in fds:
             try:
                 os.close(fd)
             except OSError:
                 pass
+
+    def __del__(self):
+        self.close()
 
 
 def _locked(fd: int, action, arg) -> None:
@@ -210,24 +278,43 @@ def spill_paths(journal_path: str) -> list[str]:
     return glob.glob(glob.escape(journal_path) + "-spill-*")
 
 
+class _Taken:
+    """A spill file held under its lock while its entries are moved into the journal; it
+    is emptied only after they are committed there (``empty``), so a failed move loses
+    nothing. Writers wait for the lock meanwhile."""
+
+    def __init__(self, path: str):
+        self.path, self.fd, self.entries = path, None, []
+        try:
+            self.fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        chunks = []
+        while chunk := os.read(self.fd, 1 << 20):
+            chunks.append(chunk)
+        self.entries = list(_frames(b"".join(chunks)))
+
+    def empty(self) -> None:
+        if self.fd is not None:
+            os.ftruncate(self.fd, 0)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)           # releases the lock
+            self.fd = None
+            if not self.entries:
+                _forget_if_orphaned(self.path)
+
+
 def _take_spilled(path: str) -> list:
     """Every complete frame of one spill file as ``(time_ns, raw)``; the file is left empty."""
+    taken = _Taken(path)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return []
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        os.ftruncate(fd, 0)
+        taken.empty()
+        return taken.entries
     finally:
-        os.close(fd)            # releases the lock
-    found = list(_frames(b"".join(chunks)))
-    if not found:
-        _forget_if_orphaned(path)
-    return found
+        taken.close()
 
 
 def _frames(data: bytes):
@@ -261,29 +348,52 @@ def _forget_if_orphaned(path: str) -> None:
 
 def drain(db: Database) -> None:
     """Move every worker's spilled entries into the SQLite journal, oldest first, then
-    drop the oldest entries beyond the limit. ``BEGIN IMMEDIATE`` first, so two readers
-    never interleave what they move in."""
+    drop the oldest entries beyond the limits (count and bytes). ``BEGIN IMMEDIATE``
+    first, so two readers never interleave what they move in; spill files are emptied
+    only once their entries are committed."""
     conn = db.conn
     path = _path_of(db)
     limit = getattr(db, "_sandbox_journal_limit", None)
+    max_bytes = getattr(db, "_sandbox_journal_max_bytes", DEFAULT_MAX_BYTES)
     if conn.in_transaction:
         conn.commit()
     conn.execute("BEGIN IMMEDIATE")
+    held = []
     try:
-        taken = []
         for spill_path in spill_paths(path):
-            taken.extend(_take_spilled(spill_path))
-        taken.sort(key=lambda item: item[0])
+            held.append(_Taken(spill_path))
+        taken = sorted((item for h in held for item in h.entries), key=lambda item: item[0])
         conn.executemany(INSERT, [finish(time_ns, raw) for time_ns, raw in taken])
-        if limit is not None and taken:
-            conn.execute("DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", [limit])
+        if taken:
+            _trim(conn, limit, max_bytes)
+        conn.commit()
+        for h in held:
+            h.empty()
     except BaseException:
         conn.rollback()
         raise
-    conn.commit()
+    finally:
+        for h in held:
+            h.close()
 
 
-def entries(db: Database, *, api=None, method=None, path=None, status=None, limit=None) -> list[dict]:
+def _trim(conn, limit: int | None, max_bytes: int) -> None:
+    if limit is not None:
+        conn.execute("DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", [limit])
+    row = conn.execute(f"SELECT id FROM (SELECT id, SUM({ENTRY_SIZE}) OVER (ORDER BY id DESC) AS total"
+                       " FROM journal) WHERE total > ? ORDER BY id DESC LIMIT 1", [max_bytes]).fetchone()
+    if row is not None:
+        conn.execute("DELETE FROM journal WHERE id <= ?", [row[0]])
+
+
+def entries(db: Database, **filters) -> list[dict]:
+    return read(db, **filters)[0]
+
+
+def read(db: Database, *, api=None, method=None, path=None, status=None, limit=None,
+         max_bytes: int = READ_MAX_BYTES) -> tuple[list[dict], int]:
+    """(entries oldest first, how many matching older ones were left out): the newest
+    entries that match, at most ``limit`` of them and ``max_bytes`` stored bytes."""
     drain(db)
     clauses, params = [], []
     if api:
@@ -295,16 +405,20 @@ def entries(db: Database, *, api=None, method=None, path=None, status=None, limi
     if status is not None:
         clauses.append("status = ?"); params.append(int(status))
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    sql = f"SELECT * FROM journal {where} ORDER BY id DESC"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    rows = [dict(zip([c[0] for c in cur.description], r)) for cur in [db.conn.execute(sql, params)] for r in cur]
+    matching = db.conn.execute(f"SELECT COUNT(*) FROM journal {where}", params).fetchone()[0]
+    sql = (f"SELECT * FROM (SELECT *, SUM({ENTRY_SIZE}) OVER (ORDER BY id DESC) AS _running FROM journal {where}"
+           f" ORDER BY id DESC{'' if limit is None else f' LIMIT {int(limit)}'}) WHERE _running <= ? ORDER BY id DESC")
+    cursor = db.conn.execute(sql, [*params, max_bytes])
+    names = [c[0] for c in cursor.description]
+    rows = [dict(zip(names, r)) for r in cursor]
     rows.reverse()
     for row in rows:
+        del row["_running"]
         row["headers"] = json.loads(row["headers"])
         row["body"] = _maybe_json(row["body"])
         row["response_body"] = _maybe_json(row["response_body"])
-    return rows
+    shown = matching if limit is None else min(matching, int(limit))
+    return rows, shown - len(rows)
 
 
 def _maybe_json(text):
@@ -322,11 +436,16 @@ def clear(db: Database) -> None:
     if conn.in_transaction:
         conn.commit()
     conn.execute("BEGIN IMMEDIATE")
+    held = []
     try:
-        for spill_path in spill_paths(_path_of(db)):
-            _take_spilled(spill_path)
+        held = [_Taken(spill_path) for spill_path in spill_paths(_path_of(db))]
         conn.execute("DELETE FROM journal")
+        conn.commit()
+        for h in held:
+            h.empty()
     except BaseException:
         conn.rollback()
         raise
-    conn.commit()
+    finally:
+        for h in held:
+            h.close()

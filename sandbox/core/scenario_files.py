@@ -108,6 +108,18 @@ def find_scenario(name_or_path: str) -> Path:
     raise problem(name_or_path, "", f"no such scenario file, and no built-in scenario of that name under {root}")
 
 
+def builtin_scenario(name: str) -> Path:
+    """A scenario under the built-in ``scenarios/`` folder by name; never a path elsewhere."""
+    root = scenarios_dir()
+    try:
+        for option in (root / name, root / f"{name}.yaml", root / f"{name}.yml"):
+            if option.is_file() and _inside(option, root):
+                return option
+    except (ValueError, OSError):
+        pass
+    raise problem(name[:200], "", f"no built-in scenario of that name under {root}")
+
+
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_JOURNAL_LIMIT = 10_000
 DEFAULT_NAMESPACE_LIMIT = 64
+DEFAULT_NAMESPACE_IDLE_SECONDS = 900
+DEFAULT_JOURNAL_MAX_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,8 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     journal_limit: int = DEFAULT_JOURNAL_LIMIT
     namespace_limit: int = DEFAULT_NAMESPACE_LIMIT
+    namespace_idle_seconds: int = DEFAULT_NAMESPACE_IDLE_SECONDS
+    journal_max_bytes: int = DEFAULT_JOURNAL_MAX_BYTES
     busy_timeout_s: float = 10.0
     log_requests: bool = False
     extra: dict = field(default_factory=dict)
@@ -38,6 +42,8 @@ def settings_from_env(db_path: str, **overrides) -> Settings:
         max_body_bytes=_int_env("SANDBOX_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
         journal_limit=_int_env("SANDBOX_JOURNAL_LIMIT", DEFAULT_JOURNAL_LIMIT),
         namespace_limit=_int_env("SANDBOX_NAMESPACE_LIMIT", DEFAULT_NAMESPACE_LIMIT),
+        namespace_idle_seconds=_int_env("SANDBOX_NAMESPACE_IDLE_SECONDS", DEFAULT_NAMESPACE_IDLE_SECONDS),
+        journal_max_bytes=_int_env("SANDBOX_JOURNAL_MAX_BYTES", DEFAULT_JOURNAL_MAX_BYTES),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)
