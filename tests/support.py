@@ -46,6 +46,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _open_files_limit(limit):
+    if limit is None:
+        return None
+
+    def apply():
+        import resource
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+    return apply
+
+
 class LiveServer:
     """A running ``rewards-sandbox serve`` process."""
 
@@ -67,10 +77,11 @@ class LiveServer:
 
 
 def start_server(tmp_path, world="default", workers=2, db_path=None, extra_args=(), env=None,
-                 scenario_given=True) -> LiveServer:
+                 scenario_given=True, max_open_files=None) -> LiveServer:
     """Start the real CLI on a free loopback port and wait until it is healthy.
 
-    ``world`` is a built-in scenario name, a file path, or a dict (written to a file)."""
+    ``world`` is a built-in scenario name, a file path, or a dict (written to a file);
+    ``max_open_files`` runs it under that ``ulimit -n``."""
     port = free_port()
     db_path = db_path or str(tmp_path / "live.sqlite")
     args = [sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port),
@@ -85,15 +96,17 @@ def start_server(tmp_path, world="default", workers=2, db_path=None, extra_args=
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")}
     full_env.update(env or {})
     with open(log_path, "w") as log_file:
-        proc = subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT,
-                                cwd=str(tmp_path), env=full_env, start_new_session=True)
+        proc = subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT, cwd=str(tmp_path), env=full_env,
+                                start_new_session=True, preexec_fn=_open_files_limit(max_open_files))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited early:\n{Path(log_path).read_text()}")
         try:
-            if requests.get(url + "/_sandbox/health", timeout=1).status_code == 200:
+            token = full_env.get("SANDBOX_ADMIN_TOKEN")
+            headers = {"Authorization": f"Bearer {token}"} if token else None
+            if requests.get(url + "/_sandbox/health", headers=headers, timeout=1).status_code == 200:
                 return LiveServer(proc, url, db_path, log_path)
         except requests.RequestException:
             pass

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 
 from . import db as dbmod
@@ -51,10 +52,21 @@ class SandboxRuntime:
                                  settings.namespace_limit, settings.namespace_idle_seconds)
 
     def build_world(self, path: str, world=None) -> None:
-        """Build a complete database at ``path`` holding the server's startup world."""
+        """Build a complete database at ``path`` holding the server's startup world (run
+        under the namespace folder's lock). The empty schema is copied from a template
+        built once (migrating a new database is ~60 ms, most of a namespace's creation);
+        migrations then apply only what the template lacks."""
         timeout = self.settings.busy_timeout_s
         with dbmod.borrowed(self.settings.db_path, timeout) as default:
             startup = json.loads(get_meta(default, "startup_scenario") or '{"name": "empty"}')
+        template = str(namespaces.namespace_dir(self.settings.db_path) / ".schema.template")
+        if not os.path.exists(template):
+            building = template + f".tmp-{os.getpid()}"
+            fresh = prepare_database(building, self.apis, timeout)
+            fresh.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            fresh.close()
+            os.replace(building, template)
+        shutil.copyfile(template, path)
         db = prepare_database(path, self.apis, timeout)
         try:
             load_world(db, startup, {}, "startup world", self.apis, startup=True)
