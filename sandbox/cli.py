@@ -28,9 +28,11 @@ def main():
               help="Scenario file, or the name of a built-in one (default: the built-in default world).")
 @click.option("--root-api", type=click.Choice(API_NAMES), envvar="SANDBOX_ROOT_API",
               help="Also serve this API at / for clients that cannot take a path prefix.")
+@click.option("--reset", is_flag=True, envvar="SANDBOX_RESET",
+              help="Reload the scenario into an existing --db, replacing its state (kept by default).")
 @click.option("--quiet/--log-requests", default=False, envvar="SANDBOX_QUIET",
               help="Log one line per request on stdout (default) or stay quiet.")
-def serve(host, port, workers, db_path, scenario, root_api, quiet):
+def serve(host, port, workers, db_path, scenario, root_api, reset, quiet):
     """Serve the sandbox under gunicorn with several worker processes."""
     from sandbox import create_app
     from sandbox.apis import API_PACKAGES
@@ -43,7 +45,7 @@ def serve(host, port, workers, db_path, scenario, root_api, quiet):
         db_path = os.path.join(temp_dir, "sandbox.sqlite")
     try:
         db_path = os.path.abspath(db_path)
-        banner = in_child_process(lambda: prepare_world(db_path, scenario, API_PACKAGES))
+        banner = in_child_process(lambda: prepare_world(db_path, scenario, API_PACKAGES, reset=reset))
         settings = settings_from_env(db_path, root_api=root_api, log_requests=not quiet)
         app = create_app(settings)
         click.echo(render_banner(host, port, root_api, banner))
@@ -90,33 +92,90 @@ def in_child_process(work):
     return outcome["result"]
 
 
-def prepare_world(db_path: str, scenario: str | None, apis) -> dict:
-    """Create or open the database and load the startup world when needed."""
-    from sandbox.core import journal
+def prepare_world(db_path: str, scenario: str | None, apis, reset: bool = False) -> dict:
+    """Open the database, creating it with the scenario (or the default world) when it is
+    new. An existing sandbox database keeps its state unless ``reset``.
+
+    A new database is built in a temporary file beside it and renamed into place only once
+    its world is loaded, so a start that fails (an invalid scenario, a kill) leaves no
+    half-made database behind: the next start builds it again."""
     from sandbox.core.db import is_sandbox_database
-    from sandbox.core.migrate import prepare_database
-    from sandbox.core.namespaces import journal_path_for
-    from sandbox.core.scenario_files import ScenarioProblem, find_scenario, read_file
-    from sandbox.core.scenarios import get_meta, load_world
+    from sandbox.core.scenarios import get_meta
 
     existing = is_sandbox_database(db_path)
     if not existing and os.path.exists(db_path) and os.path.getsize(db_path) > 0:
         raise click.ClickException(f"{db_path} exists but is not a rewards-sandbox database; "
                                    "choose another --db path")
     os.makedirs(os.path.dirname(db_path) or ".", exist_ok=True)
-    db = prepare_database(db_path, apis)
+    _remove_leftovers(db_path)
+    doc = None
+    if existing:
+        from sandbox.core.migrate import prepare_database
+
+        db = prepare_database(db_path, apis)
+        loaded = get_meta(db, "scenario_name") is not None
+        db.close()
+        if reset or not loaded:         # not loaded: half made by an older version
+            doc = _load_into(db_path, scenario, apis)
+    else:
+        tmp = f"{db_path}.tmp-{os.getpid()}"
+        try:
+            doc = _load_into(tmp, scenario, apis)
+            os.rename(tmp, db_path)
+            _clear_journal(db_path)         # one left by an earlier database of that name
+        finally:
+            _remove_leftovers(db_path)
+    from sandbox.core.db import connect
+    db = connect(db_path)
     try:
-        if not existing or scenario:
-            try:
-                doc, provenance = read_file(find_scenario(scenario or "default"))
-                load_world(db, doc, provenance, str(find_scenario(scenario or "default")), apis, startup=True)
-            except ScenarioProblem as exc:
-                raise click.ClickException("invalid scenario:\n" + exc.render()) from None
-            journal.clear(journal.open_journal(journal_path_for(db_path)))
-        return {"scenario": get_meta(db, "scenario_name"), "db": db_path, "reused": existing and not scenario,
+        return {"scenario": get_meta(db, "scenario_name"), "db": db_path, "reused": doc is None,
                 "credentials": {api.name: api.credentials(db) for api in apis}}
     finally:
         db.close()
+
+
+def _load_into(db_path: str, scenario: str | None, apis) -> dict:
+    """Load the scenario (or the default world) into the database at ``db_path`` as its
+    startup world, and empty its journal."""
+    from sandbox.core.migrate import prepare_database
+    from sandbox.core.scenario_files import ScenarioProblem, find_scenario, read_file
+    from sandbox.core.scenarios import load_world
+
+    db = prepare_database(db_path, apis)
+    try:
+        try:
+            path = find_scenario(scenario or "default")
+            doc, provenance = read_file(path)
+            load_world(db, doc, provenance, str(path), apis, startup=True)
+        except ScenarioProblem as exc:
+            raise click.ClickException("invalid scenario:\n" + exc.render()) from None
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _clear_journal(db_path)
+        return doc
+    finally:
+        db.close()
+
+
+def _clear_journal(db_path: str) -> None:
+    from sandbox.core import journal
+    from sandbox.core.namespaces import journal_path_for
+
+    db = journal.open_journal(journal_path_for(db_path))
+    try:
+        journal.clear(db)
+    finally:
+        db.close()
+
+
+def _remove_leftovers(db_path: str) -> None:
+    """Temporary files of a start that never finished (this one's too, once done)."""
+    import glob
+
+    for leftover in glob.glob(glob.escape(db_path) + ".tmp-*"):
+        try:
+            os.unlink(leftover)
+        except FileNotFoundError:
+            pass
 
 
 def render_banner(host: str, port: int, root_api: str | None, banner: dict) -> str:

@@ -59,7 +59,12 @@ def test_with_db_the_state_survives_a_stop_and_start(tmp_path):
         assert "reused" in again.log()
     finally:
         again.stop()
-    replaced = start_server(tmp_path, {"name": "replacement"}, db_path=db_path)
+    kept = start_server(tmp_path, {"name": "replacement"}, db_path=db_path)      # a scenario seeds only a new db
+    try:
+        assert requests.get(kept.url + "/_sandbox/health").json()["scenario"] == "cli-world"
+    finally:
+        kept.stop()
+    replaced = start_server(tmp_path, {"name": "replacement"}, db_path=db_path, extra_args=["--reset"])
     try:
         assert requests.get(replaced.url + "/_sandbox/health").json()["scenario"] == "replacement"
         assert requests.get(replaced.url + "/_sandbox/faults").json()["faults"] == []
