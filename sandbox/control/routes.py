@@ -11,10 +11,11 @@ from sandbox.core import clock, faults, journal
 from sandbox.core.auth import secrets_equal
 from sandbox.core.context import journal_db, namespace, runtime, state_db
 from sandbox.core.errors import ControlError
+from sandbox.core.http import BodyError, decode_json
 from sandbox.core.namespaces import NamespaceBusy, NamespaceNameError, db_path_for, list_namespaces, validate_name
 from sandbox.core.scenarios import get_meta
 from sandbox.core.scenarios import flatten_errors
-from sandbox.core.timeutil import parse_duration
+from sandbox.core.timeutil import InstantRangeError, parse_duration
 
 from . import service
 from sandbox.core.openapi import documented, docs_page
@@ -42,12 +43,17 @@ def require_admin_token():
 
 
 def _json_body(schema: Schema) -> dict:
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:          # nested too deeply for the parser: not a usable body
-        data = None
-    if data is None and request.get_data(cache=True).strip():
-        raise ControlError("the body is not valid JSON", status=400)
+    raw = request.get_data(cache=True)
+    data = None
+    if raw.strip():
+        if not request.is_json:
+            raise ControlError("the body is not valid JSON", status=400)
+        try:
+            data = decode_json(raw)         # strict: no NaN, no lone surrogates, bounded nesting
+        except BodyError as exc:
+            raise ControlError(f"the body is not valid JSON: {exc}", status=400) from None
+        if data is None:
+            raise ControlError("the body is not valid JSON", status=400)
     try:
         return schema.load(data if data is not None else {})
     except ValidationError as err:
@@ -96,7 +102,11 @@ def get_clock():
 def put_clock():
     data = _json_body(_clock_set)
     db = state_db()
-    state = clock.set_real(db) if data.get("real") else clock.freeze(db, data["frozen_at"])
+    try:
+        state = clock.set_real(db) if data.get("real") else clock.freeze(db, data["frozen_at"])
+    except InstantRangeError as exc:
+        raise ControlError(f"the clock cannot be set there: {exc}", status=400,
+                           problems=[{"path": "frozen_at", "message": str(exc)}]) from None
     return jsonify(state.describe())
 
 
@@ -105,8 +115,12 @@ def put_clock():
 def advance_clock():
     from datetime import timedelta
     data = _json_body(_clock_advance)
-    by = timedelta(seconds=data["seconds"]) if "seconds" in data else parse_duration(data["by"])
-    return jsonify(clock.advance(state_db(), by).describe())
+    try:
+        by = timedelta(seconds=data["seconds"]) if "seconds" in data else parse_duration(data["by"])
+        return jsonify(clock.advance(state_db(), by).describe())
+    except InstantRangeError as exc:
+        raise ControlError(f"the clock cannot move that far: {exc}", status=400,
+                           problems=[{"path": "by" if "by" in data else "seconds", "message": str(exc)}]) from None
 
 
 @bp.get("/requests")

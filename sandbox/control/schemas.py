@@ -1,10 +1,9 @@
 """Request bodies of the control API."""
 from __future__ import annotations
 
-import re
-
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
+from sandbox.core.faults import MAX_DELAY_MS, compile_pattern
 from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import parse_duration
 
@@ -53,7 +52,7 @@ class FaultSchema(Schema):
     path = fields.String(allow_none=True, validate=validate.Length(max=1000))
     status = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=100, max=599))
     body = fields.Raw(allow_none=True)
-    delay_ms = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0, max=60_000))
+    delay_ms = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0, max=MAX_DELAY_MS))
     times = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=1_000_000))
 
     @validates("path")
@@ -61,9 +60,9 @@ class FaultSchema(Schema):
         if value is None:
             return
         try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValidationError(f"not a valid regular expression: {exc}") from None
+            compile_pattern(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
     @validates_schema
     def does_something(self, data, **kwargs):

@@ -6,6 +6,7 @@ list item remembers the file it came from, so a validation problem names the rig
 """
 from __future__ import annotations
 
+import copy
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -139,10 +140,56 @@ def read_file(path: str | Path) -> tuple[dict, dict]:
     return resolve(parse_text(data, str(path)), str(path), roots)
 
 
-def resolve(doc: dict, source: str, roots: list[Path] | None = None, depth: int = 0) -> tuple[dict, dict]:
+class _Budget:
+    """What ``include:`` may expand to in one document, all includes and their own
+    includes counted as often as they are included: at most ``MAX_FILE_BYTES`` of fragment
+    text and ``MAX_NODES`` values. Each fragment file is parsed once and counted before it
+    is merged, so a document that repeats a fragment thousands of times is refused at once."""
+
+    def __init__(self):
+        self.bytes, self.nodes, self.parsed = MAX_FILE_BYTES, MAX_NODES, {}
+
+    def _parse(self, path: Path) -> tuple[dict, int, int]:
+        found = self.parsed.get(path)
+        if found is None:
+            raw = path.read_bytes()
+            doc = parse_text(raw, str(path))
+            found = self.parsed[path] = (doc, len(raw), _count(doc))
+        return found
+
+    def check(self, paths: list[Path], source: str) -> None:
+        """Refuse, before anything is merged, includes whose direct expansion is too large."""
+        sizes = [self._parse(path)[1:] for path in paths]
+        if sum(b for b, _ in sizes) > self.bytes or sum(n for _, n in sizes) > self.nodes:
+            raise problem(source, "include", self._message())
+
+    def take(self, path: Path, source: str, where: str) -> dict:
+        doc, size, nodes = self._parse(path)
+        self.bytes -= size
+        self.nodes -= nodes
+        if self.bytes < 0 or self.nodes < 0:
+            raise problem(source, where, self._message())
+        return copy.deepcopy(doc)
+
+    @staticmethod
+    def _message() -> str:
+        return f"includes expand to more than {MAX_FILE_BYTES} bytes or {MAX_NODES} values"
+
+
+def _count(value) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_count(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_count(v) for v in value)
+    return 1
+
+
+def resolve(doc: dict, source: str, roots: list[Path] | None = None, depth: int = 0,
+            budget: _Budget | None = None) -> tuple[dict, dict]:
     """Merge ``doc``'s includes into it. Returns (merged, provenance), where provenance
     maps a path such as ``atrium.institutions[2]`` to the file that item came from."""
     roots = [r for r in (roots or [fixtures_dir()]) if r.is_dir()]
+    budget = budget or _Budget()
     includes = doc.get("include") or []
     if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
         raise problem(source, "include", "expected a list of fixture file names")
@@ -150,10 +197,13 @@ def resolve(doc: dict, source: str, roots: list[Path] | None = None, depth: int 
         raise problem(source, "include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} (a cycle?)")
     merged: dict = {}
     provenance: dict = {}
-    for i, name in enumerate(includes):
-        fragment_path = _fixture(name, roots, source, f"include[{i}]")
-        fragment = parse_text(fragment_path.read_bytes(), str(fragment_path))
-        fragment_doc, fragment_prov = resolve(fragment, str(fragment_path), roots, depth + 1)
+    found: dict = {}
+    paths = [found[name] if name in found else found.setdefault(name, _fixture(name, roots, source, f"include[{i}]"))
+             for i, name in enumerate(includes)]
+    budget.check(paths, source)
+    for i, fragment_path in enumerate(paths):
+        fragment = budget.take(fragment_path, source, f"include[{i}]")
+        fragment_doc, fragment_prov = resolve(fragment, str(fragment_path), roots, depth + 1, budget)
         fragment_doc.pop("name", None)
         _merge(merged, fragment_doc, "", provenance, str(fragment_path))
         provenance.update({k: v for k, v in fragment_prov.items()})
@@ -165,6 +215,8 @@ def resolve(doc: dict, source: str, roots: list[Path] | None = None, depth: int 
 
 
 def _fixture(name: str, roots: list[Path], source: str, path: str) -> Path:
+    if not name or "\x00" in name or len(name) > 255:
+        raise problem(source, path, "an include is a fixture file name of 1-255 characters, without NUL")
     for root in roots:
         candidate = (root / name).resolve()
         if not _inside(candidate, root):
