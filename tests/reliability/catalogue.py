@@ -182,6 +182,7 @@ def _control() -> list[Route]:
         Route("control", "GET", "/namespaces"),
         Route("control", "DELETE", "/namespaces/{name}", {"name": "spare"},
               setup=(Route("control", "GET", "/health", namespace="spare"),)),
+        Route("control", "PUT", "/namespaces/{name}", {"name": "spare"}, body={"scenario": {"name": "tiny"}}),
         Route("control", "GET", "/openapi.json"),
         Route("control", "GET", "/requests", query={"api": "atrium", "limit": 5}),
         Route("control", "DELETE", "/requests"),
