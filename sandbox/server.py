@@ -4,10 +4,11 @@ The master prepares the database (WAL, migrations, startup world) before it fork
 loads the app once (``preload_app``), so workers start in milliseconds.
 
 Workers are threaded (``SandboxWorker``, gunicorn's ``gthread`` with ``THREADS`` threads
-each), with keep-alive, and a connection gets ``HEADER_SECONDS`` to send its request line
-and headers: a client that sends them slowly (or not at all) holds one thread for that long
-at most, never a whole worker, so a handful of slow clients cannot stop the server
-answering everyone else, and a delayed fault in one namespace holds only its own thread.
+each), with keep-alive. A connection is handed to a thread only once its request line and
+headers have all arrived, and is closed if they take longer than ``HEADER_SECONDS``: a
+client that sends them slowly (or not at all) holds no thread and no worker, so slow
+clients cannot stop the server answering everyone else, and a delayed fault in one
+namespace holds only its own thread.
 SQLite connections are pooled per worker and lent to one thread at a time
 (``sandbox.core.db.pool``).
 """
@@ -17,10 +18,12 @@ import socket
 import time
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers import gthread
 from gunicorn.workers.gthread import ThreadWorker
 
-THREADS = 16
+THREADS = 8
 HEADER_SECONDS = 10.0
+_PEEK = 65536
 
 
 class SandboxServer(BaseApplication):
@@ -51,7 +54,10 @@ class SandboxServer(BaseApplication):
 
 
 class SandboxWorker(ThreadWorker):
-    """gunicorn's threaded worker with a deadline on reading each request's headers."""
+    """gunicorn's threaded worker, handing a connection to a thread only once its request
+    line and headers have all arrived (they are peeked at, not read), so a client sending
+    them slowly waits in the worker's poller, not in a thread; it is closed if they have
+    not all arrived ``HEADER_SECONDS`` after they began."""
 
     def enqueue_req(self, conn):
         if not isinstance(conn.sock, HeaderDeadlineSocket):
@@ -59,7 +65,14 @@ class SandboxWorker(ThreadWorker):
         super().enqueue_req(conn)
 
     def handle(self, conn):
-        conn.sock.deadline = time.monotonic() + HEADER_SECONDS
+        sock = conn.sock
+        if sock.deadline is None:
+            sock.deadline = time.monotonic() + HEADER_SECONDS
+        buffered = conn.parser is not None and conn.parser.unreader.buf.getvalue()
+        if not buffered and not sock.headers_arrived():
+            if time.monotonic() >= sock.deadline:
+                return False                # closed: too slow
+            return gthread._DEFER           # back to the poller until more arrives
         return super().handle(conn)
 
     def handle_request(self, req, conn):
@@ -77,6 +90,17 @@ class HeaderDeadlineSocket:
     def __init__(self, sock):
         self._sock = sock
         self.deadline = None
+
+    def headers_arrived(self) -> bool:
+        """True once a whole header block waits in the socket (or the client closed, or
+        sent more than a header block can hold: gunicorn answers those itself)."""
+        try:
+            waiting = self._sock.recv(_PEEK, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:
+            return True
+        return not waiting or b"\r\n\r\n" in waiting or len(waiting) >= _PEEK
 
     def recv(self, size, *flags):
         if self.deadline is None:

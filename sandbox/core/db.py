@@ -8,6 +8,7 @@ Rules every API follows:
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
@@ -22,6 +23,9 @@ def connect(path: str, busy_timeout_s: float = 10.0) -> Database:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
     return Database(conn, execute_plugins=False, recursive_triggers=False)
+
+
+WRITE_LOCK_SUFFIX = ".write-lock"
 
 
 class ConnectionPool:
@@ -42,6 +46,7 @@ class ConnectionPool:
         self._pid = os.getpid()
         self._idle: dict[str, list] = {}
         self._inode: dict[str, int] = {}
+        self._write_locks: dict[str, tuple[threading.Lock, int]] = {}
 
     def acquire(self, path: str, opener=None, busy_timeout_s: float = 10.0, *, inode: int | None = None) -> Database:
         """A connection to ``path`` for this thread alone. ``inode``: the file's current
@@ -76,6 +81,22 @@ class ConnectionPool:
         with self._lock:
             self._close_idle(path)
             self._inode.pop(path, None)
+            held = self._write_locks.pop(path, None)
+        if held is not None:
+            with held[0]:                   # not while a write holds it
+                os.close(held[1])
+
+    def write_lock(self, path: str) -> tuple[threading.Lock, int]:
+        """(this process's lock, a descriptor of ``<path>.write-lock`` to ``flock``) for
+        writes to ``path``: see ``write_transaction``."""
+        with self._lock:
+            if self._pid != os.getpid():
+                self._reset()
+            found = self._write_locks.get(path)
+            if found is None:
+                fd = os.open(path + WRITE_LOCK_SUFFIX, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                found = self._write_locks[path] = (threading.Lock(), fd)
+            return found
 
     def sweep(self) -> list[str]:
         """Forget every file that is gone or was replaced; returns their paths."""
@@ -146,18 +167,35 @@ def write_transaction(db: Database):
 
     Nested use joins the outer transaction (sqlite-utils writes inside it become
     savepoints), so a service function can be called from a larger transaction.
+
+    A pooled connection (a request's) first queues for the file's writers: the threads of
+    a worker on a lock of their own, workers on an ``flock`` of ``<db>.write-lock``; both
+    wake a waiter the moment the holder is done. Left to SQLite's busy handler alone,
+    waiters sleep in steps of up to 100 ms, and with threaded workers (a holder can be
+    paused while its worker's other threads run) that put a write's p99 at ~200-450 ms.
+    SQLite's own lock, taken by ``BEGIN IMMEDIATE``, is what keeps money atomic either way.
     """
     if db.conn.in_transaction:
         yield db
         return
-    db.execute("BEGIN IMMEDIATE")
+    path = getattr(db, "_sandbox_path", None)
+    lock, fd = pool.write_lock(path) if path is not None else (None, None)
+    if lock is not None:
+        lock.acquire()
+        fcntl.flock(fd, fcntl.LOCK_EX)
     try:
-        yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    else:
-        db.conn.commit()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.conn.rollback()
+            raise
+        else:
+            db.conn.commit()
+    finally:
+        if lock is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            lock.release()
 
 
 def enable_wal(db: Database) -> None:

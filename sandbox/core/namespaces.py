@@ -245,7 +245,8 @@ def _drop_files(default_db_path: str, name: str, wait_s: float) -> bool:
             return False
         journal = journal_path_for(path)
         spills = glob.glob(glob.escape(journal) + "-spill-*")
-        _unlink_all([path + s for s in ("", "-wal", "-shm")] + [journal + s for s in ("", "-wal", "-shm")] + spills)
+        _unlink_all([path + s for s in ("", "-wal", "-shm", ".write-lock")] + [journal + s for s in ("", "-wal", "-shm")]
+                    + spills)
         _unlink_all([lock_path])
         _last_touch.pop(path, None)
         return True

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 TENANT = "test_abo912126tastastt"
 SQ_KEY = ("", "TEST_B4BYA15POHYQ284HBND1")
-SLOW = 8
+SLOW = 8                         # the figure the issue names; the server holds no thread for them
 
 
 class SlowClient(threading.Thread):
