@@ -37,7 +37,7 @@ def serve(host, port, workers, db_path, scenario, root_api, reset, quiet):
     from sandbox import create_app
     from sandbox.apis import API_PACKAGES
     from sandbox.core.settings import settings_from_env
-    from sandbox.server import SandboxServer
+    from sandbox.server import SandboxServer, port_in_use
 
     temp_dir = None
     if not db_path:
@@ -46,6 +46,8 @@ def serve(host, port, workers, db_path, scenario, root_api, reset, quiet):
     try:
         db_path = os.path.abspath(db_path)
         banner = in_child_process(lambda: prepare_world(db_path, scenario, API_PACKAGES, reset=reset))
+        if port_in_use(host, port):
+            raise click.ClickException(f"{host}:{port} is already in use; choose another --port")
         settings = settings_from_env(db_path, root_api=root_api, log_requests=not quiet)
         app = create_app(settings)
         click.echo(render_banner(host, port, root_api, banner))

@@ -159,3 +159,11 @@ def test_the_startup_world_is_prepared_in_a_child_process_whose_answer_or_error_
         in_child_process(invalid)
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):
         in_child_process(lambda: 1 / 0)
+
+
+def test_a_second_server_on_a_port_in_use_is_refused(live_server, tmp_path):
+    server = live_server(WORLD)
+    port = server.url.rsplit(":", 1)[1]
+    result = subprocess.run([sys.executable, "-m", "sandbox.cli", "serve", "--port", port,
+                             "--db", str(tmp_path / "second.sqlite")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "already in use" in result.stderr
