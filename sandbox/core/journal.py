@@ -3,17 +3,20 @@
 Recording stays off every lock another worker holds, and does the least it can before the
 response leaves. Each worker appends an entry, in the raw form the request left it (the
 environ's header pairs, the body bytes, the time in nanoseconds), as one length-prefixed
-``marshal`` frame to its own spill file (``<journal>-spill-<pid>-<0|1>``: one ``write``
-under a ``flock`` that only a reader ever contends). Readers (and clears) first move every
-worker's spilled entries into the SQLite journal beside the state database, oldest first,
+``marshal`` frame to its own spill file (``<journal>-spill-<pid>-<0|1>``, shared by the
+worker's threads: one ``write`` under a ``flock`` that only a reader ever contends).
+Readers (and clears) first move every worker's spilled entries into the SQLite journal beside the state database, oldest first,
 under one SQLite write transaction; that is where headers are named and masked, bodies
 masked and cut to ``BODY_LIMIT``, and the time formatted. So the next
 ``GET /_sandbox/requests`` sees every answered request whichever worker served it.
 
-The journal is bounded: a worker writes one of its two spill files until it has taken
-``limit`` entries, then empties the other and writes that, so at most the last
-``2 * limit`` entries per worker wait unread; moving entries in drops the oldest beyond
-``limit`` from the SQLite journal.
+The journal is bounded in entries and in bytes: headers are cut when an entry is recorded
+(``HEADER_VALUE_LIMIT``, ``HEADERS_LIMIT``; bodies to ``BODY_LIMIT``); a worker writes one
+of its two spill files until it has taken ``limit`` entries or a quarter of ``max_bytes``,
+then empties the other and writes that; moving entries in drops the oldest beyond ``limit``
+entries and ``max_bytes`` bytes; and one read returns at most ``READ_MAX_BYTES``, newest
+first. A reader empties a spill file only once the entries it took are committed, and
+masking (``sandbox.core.masking``) never raises, so one odd request cannot lose the rest.
 
 (Inserting and committing one SQLite row per request, from two workers into one file, cost
 about a third of a read request's time under load: page cache invalidation, WAL frames,
