@@ -122,3 +122,49 @@ def test_every_control_field_refuses_hostile_values_with_400(sandbox, value):
         if response.status_code >= 400:
             assert response.status_code == 400 and error_shape_problem("control", response) is None
             assert sandbox.state("control") == before
+
+
+SCENARIO_HOSTILE = [2**63, -2**63 - 1, 1e308, -1, "\ud800", "x" * 5000, "9999-12-31T23:59:59Z", None, [], {}]
+
+
+def _first_items(value, prefix=()):
+    """Every position of a world, taking only the first item of each list (the others
+    have the same fields)."""
+    yield prefix
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _first_items(child, prefix + (key,))
+    elif isinstance(value, list) and value:
+        yield from _first_items(value[0], prefix + (0,))
+
+
+@pytest.mark.slow
+def test_every_scenario_field_with_hostile_values_is_refused_with_400_never_500(sandbox):
+    from .mutations import replace_at
+
+    sandbox.load(WORLD)
+    before = sandbox.state("control")
+    positions = [p for p in _first_items(WORLD) if p and p[0] not in ("name",)]
+    sent = refused_count = 0
+    failures = []
+    for position in positions:
+        for value in SCENARIO_HOSTILE:
+            doc = replace_at(WORLD, position, value)
+            response = sandbox.http.post("/_sandbox/scenario", data=json.dumps(doc), content_type="application/json")
+            sent += 1
+            if response.status_code >= 500:
+                failures.append(f"{position} = {value!r:.40}: {response.status_code} {response.get_data()[:200]!r}")
+            elif response.status_code == 400:
+                refused_count += 1
+                body = response.get_json()
+                if error_shape_problem("control", response) or not body.get("problems"):
+                    failures.append(f"{position} = {value!r:.40}: 400 without problems")
+            elif response.status_code == 200:
+                sandbox.load(WORLD)         # an accepted variation: back to the world for the next
+            else:
+                failures.append(f"{position} = {value!r:.40}: {response.status_code}")
+    assert not failures, failures[:20]
+    sandbox.load(WORLD)
+    assert sandbox.state("control") == before
+    print(f"[reliability] limits: {len(positions)} positions of the world x {len(SCENARIO_HOSTILE)} hostile values: "
+          f"{sent} loads, {refused_count} refused with 400 and problems, none answered 500")
