@@ -148,6 +148,43 @@ class JournalSchema(Schema):
     requests = fields.List(fields.Nested(JournalEntrySchema))
 
 
+class CountSchema(Schema):
+    count = fields.Integer()
+
+
+class NearMissSchema(Schema):
+    methods = fields.List(fields.String())
+    path = fields.String(metadata={"description": "a route the sandbox serves, {placeholders} for its ids"})
+
+
+class UnmatchedEntrySchema(JournalEntrySchema):
+    near_misses = fields.List(fields.Nested(NearMissSchema))
+
+
+class UnmatchedSchema(Schema):
+    requests = fields.List(fields.Nested(UnmatchedEntrySchema))
+
+
+class SnapshotBodySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+        error="a snapshot name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"))
+
+
+class SnapshotSchema(Schema):
+    name = fields.String()
+    created_at = fields.String(metadata={"description": "ISO-8601"})
+    bytes = fields.Integer()
+    scenario = fields.String(allow_none=True, metadata={"description": "the world loaded when it was taken"})
+
+
+class SnapshotListSchema(Schema):
+    snapshots = fields.List(fields.Nested(SnapshotSchema))
+
+
 class StateSchema(Schema):
     api = fields.String()
     scenario = fields.String()
@@ -156,7 +193,7 @@ class StateSchema(Schema):
 
 class NamespaceSchema(Schema):
     name = fields.String()
-    last_used = fields.Float()
+    last_used = fields.String(metadata={"description": "ISO-8601"})
 
 
 class NamespaceListSchema(Schema):

@@ -23,7 +23,8 @@ def load_from_body(db, journal_db, apis, body: bytes, content_type: str) -> dict
     built-in fixtures."""
     source = "request body"
     try:
-        if "json" in content_type:
+        # without a Content-Type, a body that starts like a JSON object is read as JSON
+        if "json" in content_type or (not content_type and body.lstrip()[:1] == b"{"):
             try:
                 doc = json.loads(body or b"null")
             except (ValueError, RecursionError) as exc:
@@ -64,8 +65,21 @@ def export_state(db, api) -> dict:
     return {"api": api.name, "scenario": get_meta(db, "scenario_name"), "tables": tables}
 
 
+def check_api_name(apis, name: str | None, error: str) -> None:
+    """A 400 with a problem at ``api`` unless ``name`` is None or an API's name."""
+    names = [api.name for api in apis]
+    if name is not None and name not in names:
+        raise ControlError(error, status=400, problems=[
+            {"path": "api", "message": f"unknown api {name!r}; expected one of {', '.join(names)}"}])
+
+
 def add_fault(db, apis, data: dict) -> dict:
-    names = {api.name for api in apis}
-    if data.get("api") and data["api"] not in names:
-        raise ControlError(f"unknown api {data['api']!r}; expected one of {sorted(names)}", status=400)
+    check_api_name(apis, data.get("api") or None, "invalid fault")
+    if data.get("name"):
+        api = next(api for api in apis if api.name == data["api"])
+        if data["name"] not in api.named_faults:
+            known = ", ".join(api.named_faults) or "none"
+            raise ControlError("invalid fault", status=400, problems=[
+                {"path": "name", "message": f"{api.name} has no named fault {data['name']!r}; "
+                                            f"the named faults it knows: {known}"}])
     return faults.add(db, data)

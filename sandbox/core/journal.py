@@ -283,8 +283,7 @@ def drain(db: Database) -> None:
     conn.commit()
 
 
-def entries(db: Database, *, api=None, method=None, path=None, status=None, limit=None) -> list[dict]:
-    drain(db)
+def _where(api=None, method=None, path=None, status=None) -> tuple[str, list]:
     clauses, params = [], []
     if api:
         clauses.append("api = ?"); params.append(api)
@@ -294,7 +293,20 @@ def entries(db: Database, *, api=None, method=None, path=None, status=None, limi
         clauses.append("path LIKE ?"); params.append(f"%{path}%")
     if status is not None:
         clauses.append("status = ?"); params.append(int(status))
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def count(db: Database, *, limit=None, **filters) -> int:
+    """How many entries the same filters as ``entries`` select."""
+    drain(db)
+    where, params = _where(**filters)
+    found = db.conn.execute(f"SELECT COUNT(*) FROM journal {where}", params).fetchone()[0]
+    return found if limit is None else min(found, int(limit))
+
+
+def entries(db: Database, *, api=None, method=None, path=None, status=None, limit=None) -> list[dict]:
+    drain(db)
+    where, params = _where(api, method, path, status)
     sql = f"SELECT * FROM journal {where} ORDER BY id DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"

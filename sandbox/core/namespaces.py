@@ -13,6 +13,8 @@ import re
 import time
 from pathlib import Path
 
+from . import snapshots
+
 DEFAULT = "default"
 HEADER = "X-Sandbox-Namespace"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -117,6 +119,7 @@ def drop_namespace(default_db_path: str, name: str) -> bool:
                 os.unlink(target)
             except FileNotFoundError:
                 pass
+    snapshots.drop_all(path)
     return existed
 
 

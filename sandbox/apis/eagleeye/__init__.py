@@ -3,6 +3,7 @@ from sandbox.core.apis import ApiPackage
 
 from . import auth, errors, scenario, schemas, store
 from .routes import bp
+from .service.exchange import ROLLBACK_FAULT
 
 API = ApiPackage(
     name="eagleeye",
@@ -14,6 +15,7 @@ API = ApiPackage(
     credentials=scenario.credentials,
     auth_headers=auth.replay_headers,
     extra_prefixes=("/2.0",),
+    named_faults=(ROLLBACK_FAULT,),
     title="Eagle Eye AIR API (wallets, accounts, reward-bank exchange)",
     error_schema=schemas.ErrorSchema,
     security={
