@@ -13,6 +13,7 @@ from sandbox.core.auth import secrets_equal
 from sandbox.core.context import journal_db, namespace, runtime, state_db, state_db_path
 from sandbox.core.errors import ControlError
 from sandbox.core.namespaces import NamespaceNameError, list_namespaces, validate_name
+from sandbox.core.scenario_files import builtin_scenarios
 from sandbox.core.scenarios import get_meta
 from sandbox.core.scenarios import flatten_errors
 from sandbox.core.timeutil import UTC, parse_duration, to_iso
@@ -22,8 +23,8 @@ from sandbox.core.openapi import documented, docs_page
 
 from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, CountSchema, FaultListSchema,
                       FaultOutSchema, FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema,
-                      RequestFilterSchema, ScenarioBodySchema, SnapshotBodySchema, SnapshotListSchema,
-                      SnapshotSchema, StateSchema, SummarySchema, UnmatchedSchema)
+                      RequestFilterSchema, ScenarioBodySchema, ScenarioListSchema, SnapshotBodySchema,
+                      SnapshotListSchema, SnapshotSchema, StateSchema, SummarySchema, UnmatchedSchema)
 
 bp = Blueprint("control", __name__)
 _clock_set = ClockSetSchema()
@@ -81,6 +82,13 @@ def health():
 @documented(responses={200: SummarySchema})
 def get_scenario():
     return jsonify(service.current(state_db(), runtime().apis))
+
+
+@bp.get("/scenarios")
+@documented(responses={200: ScenarioListSchema})
+def get_scenarios():
+    """The built-in scenarios; ``POST /_sandbox/scenario {"builtin": NAME}`` loads one."""
+    return jsonify({"scenarios": builtin_scenarios()})
 
 
 @bp.post("/scenario")
