@@ -225,6 +225,18 @@ def replay(paths, target, junit_path, fail_fast, namespace, token):
     sys.exit(1 if failed or not results else 0)
 
 
+@main.command()
+def scenarios():
+    """List the built-in scenarios: the names load, replay and serve --scenario take."""
+    from sandbox.core.scenario_files import builtin_scenarios
+
+    found = builtin_scenarios()
+    width = max(len(s["name"]) for s in found)
+    for scenario in found:
+        steps = f"{scenario['steps']} steps" if scenario["steps"] else "a world"
+        click.echo(f"{scenario['name']:<{width}}  {steps:>9}  {scenario['description'] or ''}".rstrip())
+
+
 def check_target(target: str, namespace: str | None, token: str | None) -> None:
     """One line and exit status 2 when nothing answers at ``target``, or when its control
     API refuses the admin token given (or the lack of one)."""

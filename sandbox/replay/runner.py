@@ -62,18 +62,18 @@ def scenario_files(paths) -> list[Path]:
 
 
 def builtin_files(name: str) -> list[Path]:
-    from sandbox.core.paths import scenarios_dir
-    from sandbox.core.scenario_files import find_scenario
+    """The built-in scenario ``name``, or every built-in below the folder ``name``."""
+    from sandbox.core.scenario_files import builtin_scenarios, find_builtin
 
-    root = scenarios_dir()
-    folder = (root / name).resolve()
-    if name.strip("/.") and folder.is_dir() and folder.is_relative_to(root.resolve()):
-        return _yaml_below(folder)
-    try:
-        return [find_scenario(name)]
-    except ScenarioProblem:
-        raise NoSuchScenario(f"{name}: no such file or folder, and no built-in scenario of that name "
-                             "(rewards-sandbox scenarios lists them)") from None
+    found = find_builtin(name)
+    if found is not None:
+        return [found]
+    folder = name.strip("/") + "/"
+    below = [find_builtin(s["name"]) for s in builtin_scenarios() if s["name"].startswith(folder)]
+    if folder != "/" and below:
+        return below
+    raise NoSuchScenario(f"{name}: no such file or folder, and no built-in scenario of that name "
+                         "(rewards-sandbox scenarios lists them)")
 
 
 def _yaml_below(folder: Path) -> list[Path]:

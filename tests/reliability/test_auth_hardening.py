@@ -107,7 +107,8 @@ def test_the_control_api_requires_its_token_on_every_route(tmp_path):
             assert _everything(sandbox, good) == before, route.key
             for step in route.setup:
                 sandbox.http.open(f"/_ns/{step.namespace}{step.url()}" if step.namespace else step.url(),
-                                  method=step.method, headers=good)
+                                  method=step.method, data=encode(step.body),
+                                  headers={**good, "Content-Type": "application/json"})
             response = sandbox.http.open(route.url(), method=route.method, data=encode(route.body),
                                          headers={**good, "Content-Type": "application/json"})
             assert response.status_code < 300, (route.key, response.get_data()[:200])
