@@ -148,3 +148,15 @@ def test_the_cmd_serves_and_the_healthcheck_reports_healthy(fresh_venv, tmp_path
     finally:
         server.terminate()
         assert server.wait(timeout=20) == 0
+
+
+def test_the_healthcheck_needs_no_admin_token(live_server):
+    """Health holds no secret: the container reports healthy with SANDBOX_ADMIN_TOKEN set,
+    whether or not the check's environment has the token."""
+    server = live_server("default", env={"SANDBOX_ADMIN_TOKEN": "s3cret"})
+    port = server.url.rsplit(":", 1)[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")}
+    check = [sys.executable, "-m", "sandbox.healthcheck"]
+    assert subprocess.run(check, env={**env, "SANDBOX_PORT": port}).returncode == 0
+    assert subprocess.run(check, env={**env, "SANDBOX_PORT": port, "SANDBOX_ADMIN_TOKEN": "wrong"}).returncode == 0
+    assert subprocess.run(check, env={**env, "SANDBOX_PORT": str(free_port())}).returncode == 1
