@@ -73,3 +73,8 @@ def test_health_and_the_docs_need_no_token_and_state_still_does(make_app):
         assert missing.json["error"].startswith("the control API needs Authorization: Bearer <token>")
         wrong = client.open(path, method=method, json={}, headers={"Authorization": "Bearer wrong"})
         assert wrong.status_code == 401 and wrong.json["error"].startswith("wrong admin token"), path
+
+
+def test_a_builtin_scenario_named_without_content_type_loads(client):
+    r = client.post("/_sandbox/scenario", data=json.dumps({"builtin": "atrium/lockout-after-rewards"}))
+    assert r.status_code == 200 and r.json["name"] == "atrium-lockout-after-rewards"
