@@ -1,15 +1,27 @@
 """The ``rewards-sandbox`` command: serve, load, replay."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
+import socket
 import sys
 import tempfile
 
 import click
 
 API_NAMES = ["atrium", "myrewards", "saasquatch", "eagleeye"]
+
+
+class Refused(click.ClickException):
+    """A failure told in one line of its own (no "Error:" prefix), exit status 2: nothing
+    was tried, because the server, the port or the token is not what the command needs."""
+
+    exit_code = 2
+
+    def show(self, file=None):
+        click.echo(self.format_message(), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,8 +49,9 @@ def serve(host, port, workers, db_path, scenario, root_api, reset, quiet):
     from sandbox import create_app
     from sandbox.apis import API_PACKAGES
     from sandbox.core.settings import settings_from_env
-    from sandbox.server import SandboxServer, port_in_use
+    from sandbox.server import SandboxServer
 
+    check_port_free(host, port)
     temp_dir = None
     if not db_path:
         temp_dir = tempfile.mkdtemp(prefix="rewards-sandbox-")
@@ -46,8 +59,9 @@ def serve(host, port, workers, db_path, scenario, root_api, reset, quiet):
     try:
         db_path = os.path.abspath(db_path)
         banner = in_child_process(lambda: prepare_world(db_path, scenario, API_PACKAGES, reset=reset))
-        if port_in_use(host, port):
-            raise click.ClickException(f"{host}:{port} is already in use; choose another --port")
+        # again: with each worker on its own socket (reuse_port) a server started meanwhile
+        # on this port would not make ours fail; it would silently share its connections
+        check_port_free(host, port)
         settings = settings_from_env(db_path, root_api=root_api, log_requests=not quiet)
         app = create_app(settings)
         click.echo(render_banner(host, port, root_api, banner))
@@ -56,6 +70,26 @@ def serve(host, port, workers, db_path, scenario, root_api, reset, quiet):
     finally:
         if temp_dir:
             shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Refuse, before anything is prepared or printed, a port another process listens on
+    (gunicorn would retry for seconds and then fail with a traceback)."""
+    if port == 0:
+        return
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise Refused(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as gunicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise Refused(f"port {port} is already in use on {host}; "
+                              "choose another with --port (or SANDBOX_PORT)") from None
+            raise Refused(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 def in_child_process(work):
@@ -195,18 +229,19 @@ def render_banner(host: str, port: int, root_api: str | None, banner: dict) -> s
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("scenario")
 @click.option("--target", required=True, envvar="SANDBOX_TARGET", help="Base URL of a running sandbox.")
 @click.option("--namespace", envvar="SANDBOX_NAMESPACE", help="Load into this namespace.")
 @click.option("--token", envvar="SANDBOX_ADMIN_TOKEN", help="Control API token, if the server needs one.")
-def load(file, target, namespace, token):
-    """Load a scenario file into a running sandbox."""
-    from sandbox.core.scenario_files import ScenarioProblem, read_file
+def load(scenario, target, namespace, token):
+    """Load a scenario (a file, or the name of a built-in one) into a running sandbox."""
+    from sandbox.core.scenario_files import ScenarioProblem, find_scenario, read_file
 
     try:
-        doc, _ = read_file(file)
+        doc, _ = read_file(find_scenario(scenario))
     except ScenarioProblem as exc:
         raise click.ClickException("invalid scenario:\n" + exc.render()) from None
+    check_target(target, namespace, token)
     status, body = control_request(target, "POST", "/_sandbox/scenario", doc, namespace=namespace, token=token)
     if status != 200:
         problems = "\n".join(f"  {p.get('path') or ''}: {p['message']}" for p in body.get("problems", []))
@@ -215,7 +250,7 @@ def load(file, target, namespace, token):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--target", envvar="SANDBOX_TARGET",
               help="Base URL of a running sandbox (default: a fresh in-process sandbox per file).")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Write JUnit XML here.")
@@ -223,24 +258,56 @@ def load(file, target, namespace, token):
 @click.option("--namespace", envvar="SANDBOX_NAMESPACE", help="With --target: replay in this namespace.")
 @click.option("--token", envvar="SANDBOX_ADMIN_TOKEN", help="Control API token, if the server needs one.")
 def replay(paths, target, junit_path, fail_fast, namespace, token):
-    """Replay the steps of scenario files (files or folders) and check every response."""
+    """Replay the steps of scenario files (files, folders, or built-in names such as atrium)."""
     from sandbox.replay import report
-    from sandbox.replay.runner import run_file, scenario_files
-    from sandbox.replay.transport import Http, InProcess
+    from sandbox.replay.runner import NoSuchScenario, run_file, scenario_files
+    from sandbox.replay.transport import AdminTokenRefused, Http, InProcess, Unreachable
 
+    try:
+        files = scenario_files(paths)
+    except NoSuchScenario as exc:
+        raise Refused(str(exc)) from None
+    if target:
+        check_target(target, namespace, token)
     make_transport = (lambda: Http(target, namespace, token)) if target else InProcess
     results = []
-    for path in scenario_files(paths):
-        result = run_file(path, make_transport, fail_fast)
-        results.append(result)
-        click.echo("\n".join(report.lines_for(result)))
-        if fail_fast and result.failed:
-            break
+    try:
+        for path in files:
+            result = run_file(path, make_transport, fail_fast)
+            results.append(result)
+            click.echo("\n".join(report.lines_for(result)))
+            if fail_fast and result.failed:
+                break
+    except (Unreachable, AdminTokenRefused) as exc:     # the server went away or changed its token
+        raise Refused(str(exc)) from None
     passed, failed, line = report.summary(results)
     if junit_path:
         report.junit(results, junit_path)
     click.echo(line)
     sys.exit(1 if failed or not results else 0)
+
+
+@main.command()
+def scenarios():
+    """List the built-in scenarios: the names load, replay and serve --scenario take."""
+    from sandbox.core.scenario_files import builtin_scenarios
+
+    found = builtin_scenarios()
+    width = max(len(s["name"]) for s in found)
+    for scenario in found:
+        steps = f"{scenario['steps']} steps" if scenario["steps"] else "a world"
+        click.echo(f"{scenario['name']:<{width}}  {steps:>9}  {scenario['description'] or ''}".rstrip())
+
+
+def check_target(target: str, namespace: str | None, token: str | None) -> None:
+    """One line and exit status 2 when nothing answers at ``target``, or when its control
+    API refuses the admin token given (or the lack of one)."""
+    from sandbox.replay.transport import TOKEN_MISSING, TOKEN_WRONG
+
+    status, _ = control_request(target, "GET", "/_sandbox/health", namespace=namespace)
+    status, _ = control_request(target, "GET", "/_sandbox/clock", namespace=namespace, token=token)
+    if status == 401:
+        raise Refused(TOKEN_WRONG if token else TOKEN_MISSING)
 
 
 def control_request(target: str, method: str, path: str, payload=None, *, namespace=None, token=None):
@@ -260,8 +327,9 @@ def control_request(target: str, method: str, path: str, payload=None, *, namesp
             status, raw = resp.status, resp.read()
     except urllib.error.HTTPError as exc:
         status, raw = exc.code, exc.read()
-    except urllib.error.URLError as exc:
-        raise click.ClickException(f"cannot reach {target}: {exc.reason}") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise Refused(f"cannot reach {target}: {getattr(reason, 'strerror', None) or reason}") from None
     try:
         return status, json.loads(raw or b"{}")
     except ValueError:

@@ -153,6 +153,14 @@ class Sandbox:
     def state(self, api: str) -> dict:
         return self.control("GET", f"/state/{api}")
 
+    def snapshot(self, name: str) -> dict:
+        """Save this test's state (every API, the clock, the armed faults) as ``name``."""
+        return self.control("POST", "/snapshots", {"name": name})
+
+    def restore(self, name: str) -> dict:
+        """Put this test's state back as it was at ``snapshot(name)`` (the journal stays)."""
+        return self.control("POST", f"/snapshots/{urllib.parse.quote(name)}/restore")
+
 
 @pytest.fixture(scope="session")
 def rewards_sandbox_server(request):

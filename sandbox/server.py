@@ -57,21 +57,6 @@ class SandboxServer(BaseApplication):
         return self._app
 
 
-def port_in_use(host: str, port: int) -> bool:
-    """True if something already listens on ``host:port``. Checked before serving, since
-    with ``reuse_port`` a second server on the same port would not fail to start: it would
-    silently take half of the first one's connections."""
-    if port == 0:
-        return False
-    try:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.bind((host, port))
-    except OSError:
-        return True
-    return False
-
-
 class SandboxWorker(ThreadWorker):
     """gunicorn's threaded worker, handing a connection to a thread only once its request
     line and headers have all arrived (they are peeked at, not read), so a client sending

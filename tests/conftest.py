@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -17,6 +19,14 @@ from sandbox.core.migrate import prepare_database
 from sandbox.core.scenarios import load_world
 from sandbox.core.settings import Settings
 from tests.support import HYPOTHESIS_PROFILE, start_server, world_document
+
+# The suite never takes the sandbox settings of the shell it runs in. A developer who exported
+# SANDBOX_TARGET (or SANDBOX_DB, SANDBOX_ADMIN_TOKEN, ...) for the sandbox they are serving would
+# otherwise have the suite's replays and loads sent to that sandbox, replacing its world. Every
+# test that needs a setting gives it; only the suite's own knobs stay.
+SUITE_KNOBS = {"SANDBOX_RELIABILITY_SCALE"}
+for _name in [n for n in os.environ if n.startswith("SANDBOX_") and n not in SUITE_KNOBS]:
+    del os.environ[_name]
 
 # Property tests: the "ci" profile (the default) derives every example from the test itself,
 # so CI runs the same cases every time and a failure reproduces from its name alone.

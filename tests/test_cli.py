@@ -99,7 +99,7 @@ def test_sigterm_stops_cleanly_and_removes_the_temporary_database(tmp_path):
 def test_serve_refuses_a_file_that_is_not_a_sandbox_database(tmp_path):
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("precious data")
-    result = subprocess.run([sys.executable, "-m", "sandbox.cli", "serve", "--db", str(bogus), "--port", "1"],
+    result = subprocess.run([sys.executable, "-m", "sandbox.cli", "serve", "--db", str(bogus), "--port", str(free_port())],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "not a rewards-sandbox database" in result.stderr
     assert bogus.read_text() == "precious data"
@@ -108,7 +108,7 @@ def test_serve_refuses_a_file_that_is_not_a_sandbox_database(tmp_path):
 def test_an_invalid_startup_scenario_is_reported_not_served(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\natrium: 5\n")
-    result = subprocess.run([sys.executable, "-m", "sandbox.cli", "serve", "--scenario", str(bad), "--port", "1"],
+    result = subprocess.run([sys.executable, "-m", "sandbox.cli", "serve", "--scenario", str(bad), "--port", str(free_port())],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "atrium" in result.stderr and "bad.yaml" in result.stderr
 
@@ -166,4 +166,4 @@ def test_a_second_server_on_a_port_in_use_is_refused(live_server, tmp_path):
     port = server.url.rsplit(":", 1)[1]
     result = subprocess.run([sys.executable, "-m", "sandbox.cli", "serve", "--port", port,
                              "--db", str(tmp_path / "second.sqlite")], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 1 and "already in use" in result.stderr
+    assert result.returncode == 2 and "already in use" in result.stderr

@@ -2,27 +2,31 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, ValidationError
 
 import sandbox
-from sandbox.core import clock, faults, journal
+from sandbox.core import clock, faults, journal, snapshots
 from sandbox.core.auth import secrets_equal
-from sandbox.core.context import journal_db, namespace, runtime, state_db
+from sandbox.core.context import journal_db, namespace, runtime, state_db, state_db_path
 from sandbox.core.errors import ControlError
 from sandbox.core.http import BodyError, decode_json
 from sandbox.core.namespaces import NamespaceBusy, NamespaceNameError, db_path_for, list_namespaces, validate_name
+from sandbox.core.scenario_files import builtin_scenarios
 from sandbox.core.scenarios import get_meta
 from sandbox.core.scenarios import flatten_errors
-from sandbox.core.timeutil import InstantRangeError, parse_duration
+from sandbox.core.timeutil import UTC, InstantRangeError, parse_duration, to_iso
 
-from . import service
+from . import near_misses, service
 from sandbox.core.openapi import documented, docs_page
 
-from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, FaultListSchema, FaultOutSchema,
-                      FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema, NamespacePutSchema,
-                      NamespaceSchema, RequestFilterSchema, ScenarioBodySchema, StateSchema, SummarySchema)
+from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, CountSchema, FaultListSchema,
+                      FaultOutSchema, FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema,
+                      NamespacePutSchema, NamespaceSchema, RequestFilterSchema, ScenarioBodySchema,
+                      ScenarioListSchema, SnapshotBodySchema, SnapshotListSchema, SnapshotSchema, StateSchema,
+                      SummarySchema, UnmatchedSchema)
 
 bp = Blueprint("control", __name__)
 _clock_set = ClockSetSchema()
@@ -30,28 +34,38 @@ _clock_advance = ClockAdvanceSchema()
 _fault = FaultSchema()
 _request_filter = RequestFilterSchema()
 _namespace_put = NamespacePutSchema()
+_snapshot_body = SnapshotBodySchema()
+
+
+# what holds no secret and changes nothing: answered without the admin token
+OPEN_ENDPOINTS = {"control.health", "control.docs", "control.openapi_document"}
 
 
 @bp.before_request
 def require_admin_token():
     token = runtime().settings.admin_token
-    if not token:
+    if not token or request.endpoint in OPEN_ENDPOINTS:
         return
-    scheme, _, given = (request.headers.get("Authorization") or "").partition(" ")
+    header = request.headers.get("Authorization")
+    if not header:
+        raise ControlError("the control API needs Authorization: Bearer <token>, "
+                           "the token being the server's SANDBOX_ADMIN_TOKEN", status=401)
+    scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not secrets_equal(given.strip(), token):
-        raise ControlError("the control API needs Authorization: Bearer <SANDBOX_ADMIN_TOKEN>", status=401)
+        raise ControlError("wrong admin token: Authorization: Bearer <token> must carry the server's "
+                           "SANDBOX_ADMIN_TOKEN", status=401)
 
 
 def _json_body(schema: Schema) -> dict:
+    """The body as JSON, whatever its Content-Type says (clients forget the header)."""
     raw = request.get_data(cache=True)
     data = None
     if raw.strip():
-        if not request.is_json:
-            raise ControlError("the body is not valid JSON", status=400)
         try:
             data = decode_json(raw)         # strict: no NaN, no lone surrogates, bounded nesting
         except BodyError as exc:
-            raise ControlError(f"the body is not valid JSON: {exc}", status=400) from None
+            raise ControlError("the body is not valid JSON", status=400,
+                               problems=[{"path": "", "message": str(exc)}]) from None
         if data is None:
             raise ControlError("the body is not valid JSON", status=400)
     try:
@@ -75,6 +89,13 @@ def health():
 @documented(responses={200: SummarySchema})
 def get_scenario():
     return jsonify(service.current(state_db(), runtime().apis))
+
+
+@bp.get("/scenarios")
+@documented(responses={200: ScenarioListSchema})
+def get_scenarios():
+    """The built-in scenarios; ``POST /_sandbox/scenario {"builtin": NAME}`` loads one."""
+    return jsonify({"scenarios": builtin_scenarios()})
 
 
 @bp.post("/scenario")
@@ -123,16 +144,35 @@ def advance_clock():
                            problems=[{"path": "by" if "by" in data else "seconds", "message": str(exc)}]) from None
 
 
-@bp.get("/requests")
-@documented(query=RequestFilterSchema, responses={200: JournalSchema})
-def get_requests():
+def _journal_filters() -> dict:
     try:
         filters = _request_filter.load(request.args.to_dict())
     except ValidationError as err:
         problems = [{"path": p, "message": m} for p, m in flatten_errors(err.messages)]
         raise ControlError("invalid filter", status=400, problems=problems) from None
-    found, omitted = journal.read(journal_db(), **filters)
+    service.check_api_name(runtime().apis, filters.get("api"), "invalid filter")
+    return filters
+
+
+@bp.get("/requests")
+@documented(query=RequestFilterSchema, responses={200: JournalSchema})
+def get_requests():
+    found, omitted = journal.read(journal_db(), **_journal_filters())
     return jsonify({"requests": found, "omitted": omitted})
+
+
+@bp.get("/requests/count")
+@documented(query=RequestFilterSchema, responses={200: CountSchema})
+def count_requests():
+    """How many journal entries match the filters (WireMock's verify)."""
+    return jsonify({"count": journal.count(journal_db(), **_journal_filters())})
+
+
+@bp.get("/requests/unmatched")
+@documented(query=RequestFilterSchema, responses={200: UnmatchedSchema})
+def unmatched_requests():
+    """The requests no route matched, newest last, each with the closest routes served."""
+    return jsonify({"requests": near_misses.unmatched(journal.entries(journal_db(), **_journal_filters()))})
 
 
 @bp.delete("/requests")
@@ -174,7 +214,8 @@ def get_state(api_name):
 @bp.get("/namespaces")
 @documented(responses={200: NamespaceListSchema})
 def get_namespaces():
-    return jsonify({"namespaces": list_namespaces(runtime().settings.db_path)})
+    found = list_namespaces(runtime().settings.db_path)
+    return jsonify({"namespaces": [{**n, "last_used": to_iso(datetime.fromtimestamp(n["last_used"], UTC))} for n in found]})
 
 
 @bp.put("/namespaces/<name>")
@@ -191,7 +232,7 @@ def put_namespace(name):
     created, scenario = service.put_namespace(runtime(), name, world)
     path = db_path_for(runtime().settings.db_path, name)
     body = {"name": name, "created": created, "scenario": scenario,
-            "last_used": os.path.getmtime(path) if os.path.exists(path) else None}
+            "last_used": to_iso(datetime.fromtimestamp(os.path.getmtime(path), UTC)) if os.path.exists(path) else None}
     return jsonify(body), 201 if created else 200
 
 
@@ -208,6 +249,44 @@ def delete_namespace(name):
     if not existed:
         raise ControlError(f"no namespace {name!r}", status=404)
     return "", 204
+
+
+@bp.post("/snapshots")
+@documented(body=SnapshotBodySchema, responses={201: SnapshotSchema})
+def post_snapshot():
+    """Save this namespace's state (every API, the clock, the faults) under a name."""
+    name = _json_body(_snapshot_body)["name"]
+    return jsonify(snapshots.save(state_db_path(), name, runtime().settings.busy_timeout_s)), 201
+
+
+@bp.get("/snapshots")
+@documented(responses={200: SnapshotListSchema})
+def get_snapshots():
+    return jsonify({"snapshots": snapshots.list_snapshots(state_db_path())})
+
+
+@bp.post("/snapshots/<name>/restore")
+@documented(responses={200: SummarySchema})
+def restore_snapshot(name):
+    """Put this namespace's state back as it was when the snapshot was taken."""
+    if snapshots.restore(state_db_path(), _snapshot_name(name), runtime().settings.busy_timeout_s) is None:
+        raise ControlError(f"no snapshot {name!r}; GET /_sandbox/snapshots lists them", status=404)
+    return jsonify(service.current(state_db(), runtime().apis))
+
+
+@bp.delete("/snapshots/<name>")
+@documented(responses={204: None})
+def delete_snapshot(name):
+    if not snapshots.delete(state_db_path(), _snapshot_name(name)):
+        raise ControlError(f"no snapshot {name!r}", status=404)
+    return "", 204
+
+
+def _snapshot_name(name: str) -> str:
+    try:
+        return snapshots.validate_name(name)
+    except snapshots.SnapshotNameError as exc:
+        raise ControlError(str(exc), status=400, problems=[{"path": "name", "message": str(exc)}]) from None
 
 
 @bp.get("/openapi.json")

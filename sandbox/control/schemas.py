@@ -148,6 +148,43 @@ class JournalSchema(Schema):
     omitted = fields.Integer()
 
 
+class CountSchema(Schema):
+    count = fields.Integer()
+
+
+class NearMissSchema(Schema):
+    methods = fields.List(fields.String())
+    path = fields.String(metadata={"description": "a route the sandbox serves, {placeholders} for its ids"})
+
+
+class UnmatchedEntrySchema(JournalEntrySchema):
+    near_misses = fields.List(fields.Nested(NearMissSchema))
+
+
+class UnmatchedSchema(Schema):
+    requests = fields.List(fields.Nested(UnmatchedEntrySchema))
+
+
+class SnapshotBodySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+        error="a snapshot name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"))
+
+
+class SnapshotSchema(Schema):
+    name = fields.String()
+    created_at = fields.String(metadata={"description": "ISO-8601"})
+    bytes = fields.Integer()
+    scenario = fields.String(allow_none=True, metadata={"description": "the world loaded when it was taken"})
+
+
+class SnapshotListSchema(Schema):
+    snapshots = fields.List(fields.Nested(SnapshotSchema))
+
+
 class StateSchema(Schema):
     api = fields.String()
     scenario = fields.String()
@@ -156,7 +193,7 @@ class StateSchema(Schema):
 
 class NamespaceSchema(Schema):
     name = fields.String()
-    last_used = fields.Float(allow_none=True)
+    last_used = fields.String(allow_none=True, metadata={"description": "ISO-8601"})
     created = fields.Boolean()
     scenario = fields.String(allow_none=True)
 
@@ -180,9 +217,22 @@ class NamespaceListSchema(Schema):
     namespaces = fields.List(fields.Nested(NamespaceSchema))
 
 
-class ScenarioBodySchema(Schema):
-    """A world (see scenarios/README.md); also accepted as YAML with Content-Type application/yaml."""
+class BuiltinScenarioSchema(Schema):
+    name = fields.String(metadata={"description": "what POST /_sandbox/scenario {\"builtin\": NAME} takes"})
+    description = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    steps = fields.Integer(metadata={"description": "how many replay steps the file has"})
 
+
+class ScenarioListSchema(Schema):
+    scenarios = fields.List(fields.Nested(BuiltinScenarioSchema))
+
+
+class ScenarioBodySchema(Schema):
+    """A world (see scenarios/README.md); also accepted as YAML with Content-Type application/yaml.
+    ``{"builtin": NAME}`` alone loads a built-in scenario instead (``GET /_sandbox/scenarios``)."""
+
+    builtin = fields.String(metadata={"description": "the name of a built-in scenario, given alone"})
     name = fields.String(required=True)
     description = fields.String()
     source = fields.String()

@@ -7,8 +7,8 @@ from sandbox.core import faults, journal
 from sandbox.core.errors import ControlError
 from sandbox.core import namespaces
 from sandbox.core.db import pool
-from sandbox.core.scenario_files import (MAX_FILE_BYTES, ScenarioProblem, builtin_scenario, parse_text, plain,
-                                         read_file, resolve)
+from sandbox.core.scenario_files import (MAX_FILE_BYTES, ScenarioProblem, builtin_scenario, find_builtin, parse_text,
+                                         plain, read_file, resolve)
 from sandbox.core.scenarios import api_tables, get_meta, load_world, summary, validate_world
 
 
@@ -26,7 +26,8 @@ def load_from_body(db, journal_db, apis, body: bytes, content_type: str) -> dict
     built-in fixtures."""
     source = "request body"
     try:
-        if "json" in content_type:
+        # without a Content-Type, a body that starts like a JSON object is read as JSON
+        if "json" in content_type or (not content_type and body.lstrip()[:1] == b"{"):
             try:
                 doc = json.loads(body or b"null")
             except (ValueError, RecursionError) as exc:
@@ -34,6 +35,8 @@ def load_from_body(db, journal_db, apis, body: bytes, content_type: str) -> dict
                 raise ScenarioProblem([{"file": source, "path": "", "message": f"not valid JSON: {reason}"}]) from None
             if not isinstance(doc, dict):
                 raise ScenarioProblem([{"file": source, "path": "", "message": "expected a JSON object"}])
+            if "builtin" in doc:
+                return load_builtin(db, journal_db, apis, doc)
             if len(body) > MAX_FILE_BYTES:
                 raise ScenarioProblem([{"file": source, "path": "", "message": f"larger than {MAX_FILE_BYTES} bytes"}])
             doc = plain(doc, source)
@@ -43,6 +46,31 @@ def load_from_body(db, journal_db, apis, body: bytes, content_type: str) -> dict
     except ScenarioProblem as exc:
         raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
     return load_document(db, journal_db, apis, doc, provenance, source)
+
+
+def load_builtin(db, journal_db, apis, body: dict) -> dict:
+    """``{"builtin": NAME}``: the built-in scenario of that name (``GET /_sandbox/scenarios``)."""
+    name = body["builtin"]
+    if len(body) > 1:
+        raise _builtin_problem("invalid request body",
+                               "give a built-in scenario's name alone, or a world without 'builtin'")
+    if not isinstance(name, str) or not name:
+        raise _builtin_problem("invalid request body",
+                               "expected the name of a built-in scenario, as GET /_sandbox/scenarios lists them")
+    path = find_builtin(name)
+    if path is None:
+        raise _builtin_problem("unknown built-in scenario",
+                               f"no built-in scenario {name!r}; GET /_sandbox/scenarios lists them")
+    try:
+        doc, provenance = read_file(path)
+    except ScenarioProblem as exc:
+        raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
+    return load_document(db, journal_db, apis, doc, provenance, f"built-in scenario {name}")
+
+
+def _builtin_problem(error: str, message: str) -> ControlError:
+    return ControlError(error, status=400,
+                        problems=[{"path": "builtin", "message": message}])
 
 
 def reset(db, journal_db, apis) -> dict:
@@ -67,10 +95,23 @@ def export_state(db, api) -> dict:
     return {"api": api.name, "scenario": get_meta(db, "scenario_name"), "tables": tables}
 
 
+def check_api_name(apis, name: str | None, error: str) -> None:
+    """A 400 with a problem at ``api`` unless ``name`` is None or an API's name."""
+    names = [api.name for api in apis]
+    if name is not None and name not in names:
+        raise ControlError(error, status=400, problems=[
+            {"path": "api", "message": f"unknown api {name!r}; expected one of {', '.join(names)}"}])
+
+
 def add_fault(db, apis, data: dict) -> dict:
-    names = {api.name for api in apis}
-    if data.get("api") and data["api"] not in names:
-        raise ControlError(f"unknown api {data['api']!r}; expected one of {sorted(names)}", status=400)
+    check_api_name(apis, data.get("api") or None, "invalid fault")
+    if data.get("name"):
+        api = next(api for api in apis if api.name == data["api"])
+        if data["name"] not in api.named_faults:
+            known = ", ".join(api.named_faults) or "none"
+            raise ControlError("invalid fault", status=400, problems=[
+                {"path": "name", "message": f"{api.name} has no named fault {data['name']!r}; "
+                                            f"the named faults it knows: {known}"}])
     return faults.add(db, data)
 
 

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from . import bodies, faults, journal
 from .masking import mask_body, mask_pairs
+from .cors import CorsMiddleware
 from .context import RequestState, activate, current, deactivate, journal_path, namespace, state_db
 from .errors import ApiError
 from .namespaces import NamespaceBusy, NamespaceLimitError, NamespaceNameError, NamespaceNotFound
@@ -66,6 +67,7 @@ class SandboxFlask(Flask):
 def create_app(settings, apis=None) -> Flask:
     if apis is None:
         from sandbox.apis import API_PACKAGES as apis
+    from sandbox.control.front_door import bp as front_door_bp
     from sandbox.control.routes import bp as control_bp
 
     app = SandboxFlask("sandbox")
@@ -74,6 +76,7 @@ def create_app(settings, apis=None) -> Flask:
     runtime = app.extensions["sandbox"] = SandboxRuntime(settings, apis)
 
     app.register_blueprint(control_bp, url_prefix="/_sandbox")
+    app.register_blueprint(front_door_bp)
     for api in runtime.apis:
         app.register_blueprint(api.blueprint, url_prefix=api.prefix)
         for i, extra in enumerate(api.extra_prefixes):
@@ -92,6 +95,8 @@ def create_app(settings, apis=None) -> Flask:
     app.after_request(_after_request)
     app.register_error_handler(Exception, _handle_error)
     app.wsgi_app = NamespaceMiddleware(app.wsgi_app, runtime)
+    if settings.cors_origins:
+        app.wsgi_app = CorsMiddleware(app.wsgi_app, settings.cors_origins)
     return app
 
 
@@ -144,8 +149,10 @@ def _after_request(response: Response) -> Response:
     # no journal to record into
     if state.owner != "control" and state.ns is not None:
         try:
-            path = journal_path(create=False)
-        except (NamespaceNotFound, NamespaceBusy):
+            # created on first use under the usual rule, so a first request that no route
+            # matches (a typo in a namespaced base URL) is still journaled as unmatched
+            path = journal_path()
+        except (NamespaceNotFound, NamespaceLimitError, NamespaceBusy):
             path = None
         if path is not None:
             try:

@@ -389,15 +389,7 @@ def _trim(conn, limit: int | None, max_bytes: int) -> None:
         conn.execute("DELETE FROM journal WHERE id <= ?", [row[0]])
 
 
-def entries(db: Database, **filters) -> list[dict]:
-    return read(db, **filters)[0]
-
-
-def read(db: Database, *, api=None, method=None, path=None, status=None, limit=None,
-         max_bytes: int = READ_MAX_BYTES) -> tuple[list[dict], int]:
-    """(entries oldest first, how many matching older ones were left out): the newest
-    entries that match, at most ``limit`` of them and ``max_bytes`` stored bytes."""
-    drain(db)
+def _where(api=None, method=None, path=None, status=None) -> tuple[str, list]:
     clauses, params = [], []
     if api:
         clauses.append("api = ?"); params.append(api)
@@ -407,7 +399,27 @@ def read(db: Database, *, api=None, method=None, path=None, status=None, limit=N
         clauses.append("path LIKE ?"); params.append(f"%{path}%")
     if status is not None:
         clauses.append("status = ?"); params.append(int(status))
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def count(db: Database, *, limit=None, **filters) -> int:
+    """How many entries the same filters as ``entries`` select."""
+    drain(db)
+    where, params = _where(**filters)
+    found = db.conn.execute(f"SELECT COUNT(*) FROM journal {where}", params).fetchone()[0]
+    return found if limit is None else min(found, int(limit))
+
+
+def entries(db: Database, **filters) -> list[dict]:
+    return read(db, **filters)[0]
+
+
+def read(db: Database, *, api=None, method=None, path=None, status=None, limit=None,
+         max_bytes: int = READ_MAX_BYTES) -> tuple[list[dict], int]:
+    """(entries oldest first, how many matching older ones were left out): the newest
+    entries that match, at most ``limit`` of them and ``max_bytes`` stored bytes."""
+    drain(db)
+    where, params = _where(api, method, path, status)
     matching = db.conn.execute(f"SELECT COUNT(*) FROM journal {where}", params).fetchone()[0]
     sql = (f"SELECT * FROM (SELECT *, SUM({ENTRY_SIZE}) OVER (ORDER BY id DESC) AS _running FROM journal {where}"
            f" ORDER BY id DESC{'' if limit is None else f' LIMIT {int(limit)}'}) WHERE _running <= ? ORDER BY id DESC")

@@ -29,6 +29,8 @@ import re
 import time
 from pathlib import Path
 
+from . import snapshots
+
 DEFAULT = "default"
 HEADER = "X-Sandbox-Namespace"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -247,6 +249,7 @@ def _drop_files(default_db_path: str, name: str, wait_s: float) -> bool:
         spills = glob.glob(glob.escape(journal) + "-spill-*")
         _unlink_all([path + s for s in ("", "-wal", "-shm", ".write-lock")] + [journal + s for s in ("", "-wal", "-shm")]
                     + spills)
+        snapshots.drop_all(path)
         _unlink_all([lock_path])
         _last_touch.pop(path, None)
         return True

@@ -24,8 +24,9 @@ class SandboxRuntime:
 
     # -- which API a path belongs to ------------------------------------------------
     def api_for_path(self, path: str):
-        """The ApiPackage serving ``path``, "control" for the control API, or None."""
-        if path == "/_sandbox" or path.startswith("/_sandbox/"):
+        """The ApiPackage serving ``path``, "control" for the control API and the front
+        door (``/``), or None."""
+        if path == "/" or path == "/_sandbox" or path.startswith("/_sandbox/"):
             return "control"
         for api in self.apis:
             if path == api.prefix or path.startswith(api.prefix + "/"):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
+from .cors import parse_origins
+
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_JOURNAL_LIMIT = 10_000
 DEFAULT_NAMESPACE_LIMIT = 64
@@ -23,6 +25,8 @@ class Settings:
     journal_max_bytes: int = DEFAULT_JOURNAL_MAX_BYTES
     busy_timeout_s: float = 10.0
     log_requests: bool = False
+    # SANDBOX_CORS_ORIGINS: origins answered with CORS headers (("*",) for any; empty: off)
+    cors_origins: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> "Settings":
@@ -44,6 +48,7 @@ def settings_from_env(db_path: str, **overrides) -> Settings:
         namespace_limit=_int_env("SANDBOX_NAMESPACE_LIMIT", DEFAULT_NAMESPACE_LIMIT),
         namespace_idle_seconds=_int_env("SANDBOX_NAMESPACE_IDLE_SECONDS", DEFAULT_NAMESPACE_IDLE_SECONDS),
         journal_max_bytes=_int_env("SANDBOX_JOURNAL_MAX_BYTES", DEFAULT_JOURNAL_MAX_BYTES),
+        cors_origins=parse_origins(os.environ.get("SANDBOX_CORS_ORIGINS")),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

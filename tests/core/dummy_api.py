@@ -91,4 +91,4 @@ def spend(wallet_id):
 
 API = ApiPackage(name="dummy", blueprint=bp, render_error=render_error, migrations=migrations,
                  section_schema=SectionSchema, seed=seed,
-                 credentials=lambda db: [{"owner": "test"}])
+                 credentials=lambda db: [{"owner": "test"}], named_faults={"rollback_fails": "the dummy API fails its rollback"})
