@@ -12,6 +12,7 @@ from sandbox.core.auth import secrets_equal
 from sandbox.core.context import journal_db, namespace, runtime, state_db
 from sandbox.core.errors import ControlError
 from sandbox.core.namespaces import NamespaceNameError, list_namespaces, validate_name
+from sandbox.core.scenario_files import builtin_scenarios
 from sandbox.core.scenarios import get_meta
 from sandbox.core.scenarios import flatten_errors
 from sandbox.core.timeutil import parse_duration
@@ -21,7 +22,7 @@ from sandbox.core.openapi import documented, docs_page
 
 from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, FaultListSchema, FaultOutSchema,
                       FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema, RequestFilterSchema,
-                      ScenarioBodySchema, StateSchema, SummarySchema)
+                      ScenarioBodySchema, ScenarioListSchema, StateSchema, SummarySchema)
 
 bp = Blueprint("control", __name__)
 _clock_set = ClockSetSchema()
@@ -68,6 +69,13 @@ def health():
 @documented(responses={200: SummarySchema})
 def get_scenario():
     return jsonify(service.current(state_db(), runtime().apis))
+
+
+@bp.get("/scenarios")
+@documented(responses={200: ScenarioListSchema})
+def get_scenarios():
+    """The built-in scenarios; ``POST /_sandbox/scenario {"builtin": NAME}`` loads one."""
+    return jsonify({"scenarios": builtin_scenarios()})
 
 
 @bp.post("/scenario")

@@ -163,9 +163,22 @@ class NamespaceListSchema(Schema):
     namespaces = fields.List(fields.Nested(NamespaceSchema))
 
 
-class ScenarioBodySchema(Schema):
-    """A world (see scenarios/README.md); also accepted as YAML with Content-Type application/yaml."""
+class BuiltinScenarioSchema(Schema):
+    name = fields.String(metadata={"description": "what POST /_sandbox/scenario {\"builtin\": NAME} takes"})
+    description = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    steps = fields.Integer(metadata={"description": "how many replay steps the file has"})
 
+
+class ScenarioListSchema(Schema):
+    scenarios = fields.List(fields.Nested(BuiltinScenarioSchema))
+
+
+class ScenarioBodySchema(Schema):
+    """A world (see scenarios/README.md); also accepted as YAML with Content-Type application/yaml.
+    ``{"builtin": NAME}`` alone loads a built-in scenario instead (``GET /_sandbox/scenarios``)."""
+
+    builtin = fields.String(metadata={"description": "the name of a built-in scenario, given alone"})
     name = fields.String(required=True)
     description = fields.String()
     source = fields.String()

@@ -5,7 +5,8 @@ import json
 
 from sandbox.core import faults, journal
 from sandbox.core.errors import ControlError
-from sandbox.core.scenario_files import MAX_FILE_BYTES, ScenarioProblem, parse_text, plain, resolve
+from sandbox.core.scenario_files import (MAX_FILE_BYTES, ScenarioProblem, find_builtin, parse_text, plain, read_file,
+                                         resolve)
 from sandbox.core.scenarios import api_tables, get_meta, load_world, summary
 
 
@@ -31,6 +32,8 @@ def load_from_body(db, journal_db, apis, body: bytes, content_type: str) -> dict
                 raise ScenarioProblem([{"file": source, "path": "", "message": f"not valid JSON: {reason}"}]) from None
             if not isinstance(doc, dict):
                 raise ScenarioProblem([{"file": source, "path": "", "message": "expected a JSON object"}])
+            if "builtin" in doc:
+                return load_builtin(db, journal_db, apis, doc)
             if len(body) > MAX_FILE_BYTES:
                 raise ScenarioProblem([{"file": source, "path": "", "message": f"larger than {MAX_FILE_BYTES} bytes"}])
             doc = plain(doc, source)
@@ -40,6 +43,31 @@ def load_from_body(db, journal_db, apis, body: bytes, content_type: str) -> dict
     except ScenarioProblem as exc:
         raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
     return load_document(db, journal_db, apis, doc, provenance, source)
+
+
+def load_builtin(db, journal_db, apis, body: dict) -> dict:
+    """``{"builtin": NAME}``: the built-in scenario of that name (``GET /_sandbox/scenarios``)."""
+    name = body["builtin"]
+    if len(body) > 1:
+        raise _builtin_problem("invalid request body",
+                               "give a built-in scenario's name alone, or a world without 'builtin'")
+    if not isinstance(name, str) or not name:
+        raise _builtin_problem("invalid request body",
+                               "expected the name of a built-in scenario, as GET /_sandbox/scenarios lists them")
+    path = find_builtin(name)
+    if path is None:
+        raise _builtin_problem("unknown built-in scenario",
+                               f"no built-in scenario {name!r}; GET /_sandbox/scenarios lists them")
+    try:
+        doc, provenance = read_file(path)
+    except ScenarioProblem as exc:
+        raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
+    return load_document(db, journal_db, apis, doc, provenance, f"built-in scenario {name}")
+
+
+def _builtin_problem(error: str, message: str) -> ControlError:
+    return ControlError(error, status=400,
+                        problems=[{"path": "builtin", "message": message}])
 
 
 def reset(db, journal_db, apis) -> dict:

@@ -101,11 +101,40 @@ def find_scenario(name_or_path: str) -> Path:
     candidate = Path(name_or_path)
     if candidate.is_file():
         return candidate
+    found = find_builtin(name_or_path)
+    if found is None:
+        raise problem(name_or_path, "", f"no such scenario file, and no built-in scenario of that name under "
+                                        f"{scenarios_dir()}")
+    return found
+
+
+def find_builtin(name: str) -> Path | None:
+    """The file of the built-in scenario ``name`` (``atrium/lockout-after-rewards``, with or
+    without ``.yaml``); never a file outside the built-in scenarios folder."""
     root = scenarios_dir()
-    for option in (root / name_or_path, root / f"{name_or_path}.yaml", root / f"{name_or_path}.yml"):
+    options = [root / f"{name}.yaml", root / f"{name}.yml"]
+    if name.endswith((".yaml", ".yml")):
+        options.insert(0, root / name)
+    for option in options:
         if option.is_file() and _inside(option, root):
             return option
-    raise problem(name_or_path, "", f"no such scenario file, and no built-in scenario of that name under {root}")
+    return None
+
+
+def builtin_scenarios() -> list[dict]:
+    """Every built-in scenario, by name: ``{"name", "description", "source", "steps"}``,
+    ``name`` being what ``find_builtin`` (and ``serve --scenario``) takes and ``steps`` how
+    many steps it replays."""
+    root = scenarios_dir()
+    found = []
+    for path in sorted(root.rglob("*.y*ml")):
+        doc = parse_text(path.read_bytes(), str(path))
+        description = " ".join(str(doc.get("description") or "").split())
+        found.append({"name": path.relative_to(root).with_suffix("").as_posix(),
+                      "description": description or None,
+                      "source": None if doc.get("source") is None else str(doc["source"]),
+                      "steps": len(doc.get("steps") or [])})
+    return found
 
 
 def _inside(path: Path, root: Path) -> bool:
