@@ -28,7 +28,6 @@ bp = Blueprint("control", __name__)
 _clock_set = ClockSetSchema()
 _clock_advance = ClockAdvanceSchema()
 _fault = FaultSchema()
-_request_filter = RequestFilterSchema()
 
 
 @bp.before_request
@@ -119,11 +118,7 @@ def advance_clock():
 @bp.get("/requests")
 @documented(query=RequestFilterSchema, responses={200: JournalSchema})
 def get_requests():
-    try:
-        filters = _request_filter.load(request.args.to_dict())
-    except ValidationError as err:
-        problems = [{"path": p, "message": m} for p, m in flatten_errors(err.messages)]
-        raise ControlError("invalid filter", status=400, problems=problems) from None
+    filters = service.journal_filters(request.args.to_dict())
     return jsonify({"requests": journal.entries(journal_db(), **filters)})
 
 

@@ -42,6 +42,9 @@ class ApiPackage:
     # replay: headers that authenticate a request for the credential named by ``auth``
     # (section is the scenario's raw section for this API)
     auth_headers: Callable[..., dict] = lambda section, auth, method, path, body: {}
+    # the named faults this API's own logic takes (core.faults.take_named), for the dashboard's
+    # fault form: {name: what happens}
+    named_faults: dict = field(default_factory=dict)
     # extra mount prefixes below the main one that serve the same routes (e.g. "/2.0")
     extra_prefixes: tuple[str, ...] = field(default_factory=tuple)
     # for the generated OpenAPI document: a title, the error body's marshmallow schema,

@@ -65,6 +65,7 @@ def create_app(settings, apis=None) -> Flask:
     if apis is None:
         from sandbox.apis import API_PACKAGES as apis
     from sandbox.control.routes import bp as control_bp
+    from sandbox.dashboard import bp as dashboard_bp
 
     app = SandboxFlask("sandbox")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
@@ -72,6 +73,7 @@ def create_app(settings, apis=None) -> Flask:
     runtime = app.extensions["sandbox"] = SandboxRuntime(settings, apis)
 
     app.register_blueprint(control_bp, url_prefix="/_sandbox")
+    app.register_blueprint(dashboard_bp, url_prefix="/_sandbox/ui")
     for api in runtime.apis:
         app.register_blueprint(api.blueprint, url_prefix=api.prefix)
         for i, extra in enumerate(api.extra_prefixes):

@@ -298,8 +298,21 @@ def entries(db: Database, *, api=None, method=None, path=None, status=None, limi
     sql = f"SELECT * FROM journal {where} ORDER BY id DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    rows = [dict(zip([c[0] for c in cur.description], r)) for cur in [db.conn.execute(sql, params)] for r in cur]
+    rows = _decoded(db.conn.execute(sql, params))
     rows.reverse()
+    return rows
+
+
+def entry(db: Database, entry_id: int) -> dict | None:
+    """One entry by its id, as ``entries`` gives it; None once it has been dropped or cleared."""
+    drain(db)
+    found = _decoded(db.conn.execute("SELECT * FROM journal WHERE id = ?", [entry_id]))
+    return found[0] if found else None
+
+
+def _decoded(cursor) -> list[dict]:
+    names = [c[0] for c in cursor.description]
+    rows = [dict(zip(names, r)) for r in cursor]
     for row in rows:
         row["headers"] = json.loads(row["headers"])
         row["body"] = _maybe_json(row["body"])

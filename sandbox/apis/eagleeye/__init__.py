@@ -3,6 +3,7 @@ from sandbox.core.apis import ApiPackage
 
 from . import auth, errors, scenario, schemas, store
 from .routes import bp
+from .service.exchange import ROLLBACK_FAULT
 
 API = ApiPackage(
     name="eagleeye",
@@ -13,6 +14,7 @@ API = ApiPackage(
     seed=scenario.seed,
     credentials=scenario.credentials,
     auth_headers=auth.replay_headers,
+    named_faults={ROLLBACK_FAULT: "an exchange whose coupon issuance fails is not rolled back: 207, the debit stands"},
     extra_prefixes=("/2.0",),
     title="Eagle Eye AIR API (wallets, accounts, reward-bank exchange)",
     error_schema=schemas.ErrorSchema,
