@@ -93,7 +93,9 @@ def start_server(tmp_path, world="default", workers=2, db_path=None, extra_args=
         if proc.poll() is not None:
             raise RuntimeError(f"server exited early:\n{Path(log_path).read_text()}")
         try:
-            if requests.get(url + "/_sandbox/health", timeout=1).status_code == 200:
+            token = full_env.get("SANDBOX_ADMIN_TOKEN")
+            auth = {"Authorization": f"Bearer {token}"} if token else {}
+            if requests.get(url + "/_sandbox/health", headers=auth, timeout=1).status_code == 200:
                 return LiveServer(proc, url, db_path, log_path)
         except requests.RequestException:
             pass
