@@ -149,4 +149,5 @@ class Tally:
         return line
 
     def assert_clean(self) -> None:
+        assert self.sent, f"{self.name}: no request was sent, so nothing was checked"
         assert not self.failures, f"{len(self.failures)} problems:\n" + "\n".join(self.failures[:40])

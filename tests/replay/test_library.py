@@ -17,6 +17,8 @@ def test_the_readme_table_lists_every_file():
 
 
 def test_every_file_has_a_unique_name_a_description_and_a_source():
+    # every API has replayable files (an empty FILES would pass this and skip the replays)
+    assert {p.relative_to(SCENARIOS).parts[0] for p in FILES} >= {"atrium", "myrewards", "saasquatch", "eagleeye"}
     names = {}
     for path in FILES:
         doc = yaml.safe_load(path.read_text())
@@ -39,6 +41,7 @@ def test_every_library_file_replays_in_process(path):
 def test_the_library_replays_against_a_real_server(live_server):
     server = live_server(workers=2)
     failures = []
+    assert FILES
     for path in FILES:
         result = run_file(path, lambda: Http(server.url))
         failures += [f"{path.name}: {result.error}"] if result.error else []

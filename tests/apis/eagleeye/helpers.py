@@ -99,11 +99,11 @@ def state(test_client) -> dict:
 def assert_ledgers_balance(test_client) -> None:
     """Every POINTS account's transactions sum to its balance."""
     tables = state(test_client)
-    for account in tables["accounts"]:
-        if account["type"] == "POINTS":
-            total = sum(t["delta"] for t in tables["account_transactions"]
-                        if t["account_id"] == account["account_id"])
-            assert total == account["current"], account
+    points = [account for account in tables["accounts"] if account["type"] == "POINTS"]
+    assert points, tables["accounts"]            # no POINTS account would leave nothing checked
+    for account in points:
+        total = sum(t["delta"] for t in tables["account_transactions"] if t["account_id"] == account["account_id"])
+        assert total == account["current"], account
 
 
 def assert_error(response, status: int, code: str | None = None) -> dict:

@@ -67,6 +67,7 @@ def test_the_client_location_is_echoed(air):
     body = air().exchange().get_json()
     assert body["location"]["incomingIdentifier"] == "STORE1"
     assert body["location"]["parentIncomingIdentifier"] == "BANNER1"
+    assert [t["event"] for t in body["accounts"]] == ["EXCHANGE", "CREATE"]
     for account_transaction in body["accounts"]:
         assert account_transaction["transactionDetails"] == {"merchant_store_id": "STORE1",
                                                               "merchant_store_parent_id": "BANNER1"}

@@ -175,6 +175,10 @@ def test_credentials_show_the_header_for_each_key(make_app):
         db.close()
 
 
+def test_there_are_scenario_files_to_load():
+    assert len(list(SCENARIOS.glob("*.yaml"))) >= 10      # none would leave the next test with no cases
+
+
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)
 def test_every_scenario_file_loads(tmp_path, path):
     doc, provenance = read_file(path)

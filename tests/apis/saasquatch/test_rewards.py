@@ -1,4 +1,6 @@
 """The reward endpoints around the balance: list, lookup, redeem one, cancel, create."""
+import re
+
 import pytest
 
 from .conftest import NOW_MS, account, credit, discount, fueltank, world
@@ -133,7 +135,7 @@ def test_create_each_reward_type(squatch, body, expected):
     assert {k: reward[k] for k in expected} == expected
     assert (reward["accountId"], reward["userId"], reward["dateGiven"], reward["rewardSource"]) == \
         ("acct", "u2", NOW_MS, "MANUAL")
-    assert len(reward["id"]) == 24 and int(reward["id"], 16) >= 0
+    assert re.fullmatch(r"[0-9a-f]{24}", reward["id"]), reward["id"]
     assert api.reward(reward["id"]) == reward
 
 
