@@ -187,6 +187,7 @@ def _control() -> list[Route]:
         Route("control", "DELETE", "/requests"),
         Route("control", "POST", "/reset"),
         Route("control", "GET", "/scenario"),
+        Route("control", "GET", "/scenarios"),
         Route("control", "POST", "/scenario", body={"name": "tiny"}),
         Route("control", "GET", "/state/{api_name}", {"api_name": "atrium"}),
     ]
