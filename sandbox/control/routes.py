@@ -32,7 +32,6 @@ bp = Blueprint("control", __name__)
 _clock_set = ClockSetSchema()
 _clock_advance = ClockAdvanceSchema()
 _fault = FaultSchema()
-_request_filter = RequestFilterSchema()
 _namespace_put = NamespacePutSchema()
 _snapshot_body = SnapshotBodySchema()
 
@@ -145,13 +144,7 @@ def advance_clock():
 
 
 def _journal_filters() -> dict:
-    try:
-        filters = _request_filter.load(request.args.to_dict())
-    except ValidationError as err:
-        problems = [{"path": p, "message": m} for p, m in flatten_errors(err.messages)]
-        raise ControlError("invalid filter", status=400, problems=problems) from None
-    service.check_api_name(runtime().apis, filters.get("api"), "invalid filter")
-    return filters
+    return service.journal_filters(request.args.to_dict(), runtime().apis)
 
 
 @bp.get("/requests")

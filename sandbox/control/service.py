@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import json
 
+from marshmallow import ValidationError
+
 from sandbox.core import faults, journal
 from sandbox.core.errors import ControlError
 from sandbox.core import namespaces
 from sandbox.core.db import pool
 from sandbox.core.scenario_files import (MAX_FILE_BYTES, ScenarioProblem, builtin_scenario, find_builtin, parse_text,
                                          plain, read_file, resolve)
-from sandbox.core.scenarios import api_tables, get_meta, load_world, summary, validate_world
+from sandbox.core.scenarios import api_tables, flatten_errors, get_meta, load_world, summary, validate_world
+
+from .schemas import RequestFilterSchema
+
+_request_filter = RequestFilterSchema()
 
 
 def load_document(db, journal_db, apis, doc: dict, provenance: dict, source: str, *, startup=False) -> dict:
@@ -84,6 +90,17 @@ def current(db, apis) -> dict:
     result = summary(db, apis)
     result["document"] = json.loads(get_meta(db, "scenario") or "null")
     return result
+
+
+def journal_filters(args: dict, apis) -> dict:
+    """The journal's filters (``api``, ``method``, ``path``, ``status``, ``limit``) from a query."""
+    try:
+        filters = _request_filter.load(args)
+    except ValidationError as err:
+        problems = [{"path": p, "message": m} for p, m in flatten_errors(err.messages)]
+        raise ControlError("invalid filter", status=400, problems=problems) from None
+    check_api_name(apis, filters.get("api"), "invalid filter")
+    return filters
 
 
 def export_state(db, api) -> dict:

@@ -69,6 +69,7 @@ def create_app(settings, apis=None) -> Flask:
         from sandbox.apis import API_PACKAGES as apis
     from sandbox.control.front_door import bp as front_door_bp
     from sandbox.control.routes import bp as control_bp
+    from sandbox.dashboard import bp as dashboard_bp
 
     app = SandboxFlask("sandbox")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
@@ -77,6 +78,7 @@ def create_app(settings, apis=None) -> Flask:
 
     app.register_blueprint(control_bp, url_prefix="/_sandbox")
     app.register_blueprint(front_door_bp)
+    app.register_blueprint(dashboard_bp, url_prefix="/_sandbox/ui")
     for api in runtime.apis:
         app.register_blueprint(api.blueprint, url_prefix=api.prefix)
         for i, extra in enumerate(api.extra_prefixes):

@@ -423,17 +423,28 @@ def read(db: Database, *, api=None, method=None, path=None, status=None, limit=N
     matching = db.conn.execute(f"SELECT COUNT(*) FROM journal {where}", params).fetchone()[0]
     sql = (f"SELECT * FROM (SELECT *, SUM({ENTRY_SIZE}) OVER (ORDER BY id DESC) AS _running FROM journal {where}"
            f" ORDER BY id DESC{'' if limit is None else f' LIMIT {int(limit)}'}) WHERE _running <= ? ORDER BY id DESC")
-    cursor = db.conn.execute(sql, [*params, max_bytes])
+    rows = _decoded(db.conn.execute(sql, [*params, max_bytes]))
+    rows.reverse()
+    shown = matching if limit is None else min(matching, int(limit))
+    return rows, shown - len(rows)
+
+
+def entry(db: Database, entry_id: int) -> dict | None:
+    """One entry by its id, as ``entries`` gives it; None once it has been dropped or cleared."""
+    drain(db)
+    found = _decoded(db.conn.execute("SELECT * FROM journal WHERE id = ?", [entry_id]))
+    return found[0] if found else None
+
+
+def _decoded(cursor) -> list[dict]:
     names = [c[0] for c in cursor.description]
     rows = [dict(zip(names, r)) for r in cursor]
-    rows.reverse()
     for row in rows:
-        del row["_running"]
+        row.pop("_running", None)
         row["headers"] = json.loads(row["headers"])
         row["body"] = _maybe_json(row["body"])
         row["response_body"] = _maybe_json(row["response_body"])
-    shown = matching if limit is None else min(matching, int(limit))
-    return rows, shown - len(rows)
+    return rows
 
 
 def _maybe_json(text):
