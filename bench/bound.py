@@ -23,6 +23,7 @@ import hmac
 import json
 import os
 import sqlite3
+import threading
 from datetime import datetime, timezone
 from time import perf_counter
 
@@ -36,16 +37,17 @@ BETA = "application/vnd.mx.atrium.beta+json"
 JSON = "application/json; charset=utf-8"
 JOURNAL_LIMIT = 10_000
 app = Flask(__name__)
-_open: dict = {}
+_open = threading.local()
 
 
 def _connections(db_path: str):
-    """This worker's state and journal connections, opened on first use."""
-    if _open.get("pid") != os.getpid():
-        _open.update(pid=os.getpid(), journal=journal.open_journal(db_path + ".requests"),
-                     state=sqlite3.connect(db_path, timeout=10, isolation_level=None, check_same_thread=False))
-        _open["state"].execute("PRAGMA synchronous = NORMAL")
-    return _open["state"], _open["journal"]
+    """This worker thread's state and journal connections, opened on first use (the
+    sandbox's workers are threaded: a connection is never shared between threads)."""
+    if getattr(_open, "pid", None) != os.getpid():
+        _open.pid, _open.journal = os.getpid(), journal.open_journal(db_path + ".requests")
+        _open.state = sqlite3.connect(db_path, timeout=10, isolation_level=None, check_same_thread=False)
+        _open.state.execute("PRAGMA synchronous = NORMAL")
+    return _open.state, _open.journal
 
 
 def _answer(status: int, body: dict | None, content_type: str | None) -> Response:

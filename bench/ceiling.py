@@ -2,7 +2,7 @@
 worker settings. The sandbox's figures are reported as ratios to this, from the same run.
 
 ``python -m bench.ceiling --port 8081 --workers 2`` serves it through the sandbox's own
-``SandboxServer`` (the same gunicorn options: sync workers, preload, keep-alive, timeouts),
+``SandboxServer`` (the same gunicorn options: threaded workers, preload, keep-alive, timeouts),
 so the only difference between the two servers is the application.
 """
 from __future__ import annotations

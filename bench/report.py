@@ -151,6 +151,8 @@ def render(f: Figures, command: str) -> str:
         _row("cold start of the ceiling (same gunicorn settings), for comparison", f.ceiling_cold_start),
         _row("load the default world (`POST /_sandbox/scenario`, JSON)", f.load_default),
         _row(f"load a generated world of {f.entities_10k:,} entities (`POST /_sandbox/scenario`, JSON)", f.load_10k),
+        _row("restore a snapshot of the default world (`POST /_sandbox/snapshots/<name>/restore`)",
+             f.restore_default),
         "",
         "Worker memory after the load runs (MiB; PSS splits the pages the preloaded app shares between "
         "processes):",

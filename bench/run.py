@@ -70,6 +70,7 @@ class Figures:
     memory: dict = field(default_factory=dict)            # "sandbox"/"ceiling" -> [{"rss", "pss"}, ...]
     load_default: list = field(default_factory=list)
     load_10k: list = field(default_factory=list)
+    restore_default: list = field(default_factory=list)   # POST /_sandbox/snapshots/<name>/restore
     entities_10k: int = 0
     lists: dict = field(default_factory=dict)             # rows -> [CaseFigures]
     ledger_sizes: dict = field(default_factory=dict)      # rows -> {table: count}
@@ -182,27 +183,36 @@ def scenario_loads(figures: Figures, folder: Path) -> None:
         server.wait_healthy()
         for _ in range(figures.plan.load_runs):
             figures.load_default.append(_post_world(server.port, default_doc)[0])
+        _post(server.port, "/_sandbox/snapshots", {"name": "bench"}, 201)
+        for _ in range(figures.plan.load_runs):
+            figures.restore_default.append(_post(server.port, "/_sandbox/snapshots/bench/restore", None, 200)[0])
         for _ in range(figures.plan.load_runs):
             seconds, summary = _post_world(server.port, big)
             figures.load_10k.append(seconds)
             figures.entities_10k = worlds.entity_count(summary["counts"])
     say(figures, f"scenario load: default {_ms(figures.load_default)}; "
-                 f"{figures.entities_10k:,} entities {_ms(figures.load_10k)}")
+                 f"{figures.entities_10k:,} entities {_ms(figures.load_10k)}; "
+                 f"default world snapshot restore {_ms(figures.restore_default)}")
 
 
 def _post_world(port: int, doc: dict) -> tuple[float, dict]:
-    body = json.dumps(doc).encode()
+    return _post(port, "/_sandbox/scenario", doc, 200)
+
+
+def _post(port: int, path: str, payload, status: int) -> tuple[float, dict]:
+    """POST ``payload`` as JSON; (the client's seconds from request to answer, the answer)."""
+    body = b"" if payload is None else json.dumps(payload).encode()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
         started = time.perf_counter()
-        conn.request("POST", "/_sandbox/scenario", body, {"Content-Type": "application/json"})
+        conn.request("POST", path, body, {"Content-Type": "application/json"})
         response = conn.getresponse()
         answer = response.read()
         seconds = time.perf_counter() - started
     finally:
         conn.close()
-    if response.status != 200:
-        raise RuntimeError(f"loading {doc.get('name')} answered {response.status}: {answer[:2000]!r}")
+    if response.status != status:
+        raise RuntimeError(f"POST {path} answered {response.status}: {answer[:2000]!r}")
     return seconds, json.loads(answer)
 
 

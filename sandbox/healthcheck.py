@@ -1,7 +1,7 @@
 """Container health check: exit 0 when the local sandbox answers /_sandbox/health with 200.
 
 Used by the Dockerfile's HEALTHCHECK (the image has no curl). Reads the same
-``SANDBOX_PORT`` and ``SANDBOX_ADMIN_TOKEN`` the server does.
+``SANDBOX_PORT`` the server does; the health route needs no admin token.
 """
 from __future__ import annotations
 
@@ -13,12 +13,8 @@ import urllib.request
 
 def main() -> int:
     port = os.environ.get("SANDBOX_PORT") or "8080"
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/_sandbox/health")
-    token = os.environ.get("SANDBOX_ADMIN_TOKEN")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
     try:
-        with urllib.request.urlopen(request, timeout=3) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_sandbox/health", timeout=3) as response:
             return 0 if response.status == 200 else 1
     except (urllib.error.URLError, OSError):
         return 1

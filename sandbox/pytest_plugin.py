@@ -95,14 +95,16 @@ class Sandbox:
     @property
     def credentials(self) -> dict:
         """Per API, the credentials of this test's world (as ``serve`` prints them)."""
-        from sandbox.core.db import connect
+        from sandbox.core import namespaces
+        from sandbox.core.db import borrowed
 
         runtime = self.server.app.extensions["sandbox"]
-        db = connect(runtime.namespace_db_path(self.namespace))
+        path, held = runtime.open_namespace(self.namespace, may_create=True)
         try:
-            return {api.name: api.credentials(db) for api in runtime.apis}
+            with borrowed(path) as db:
+                return {api.name: api.credentials(db) for api in runtime.apis}
         finally:
-            db.close()
+            namespaces.release(held)
 
     def control(self, method: str, path: str, payload=None):
         data = None if payload is None else json.dumps(payload).encode()
@@ -138,6 +140,14 @@ class Sandbox:
     def state(self, api: str) -> dict:
         return self.control("GET", f"/state/{api}")
 
+    def snapshot(self, name: str) -> dict:
+        """Save this test's state (every API, the clock, the armed faults) as ``name``."""
+        return self.control("POST", "/snapshots", {"name": name})
+
+    def restore(self, name: str) -> dict:
+        """Put this test's state back as it was at ``snapshot(name)`` (the journal stays)."""
+        return self.control("POST", f"/snapshots/{urllib.parse.quote(name)}/restore")
+
 
 @pytest.fixture(scope="session")
 def rewards_sandbox_server(request):
@@ -148,12 +158,19 @@ def rewards_sandbox_server(request):
 
 @pytest.fixture
 def rewards_sandbox(rewards_sandbox_server, request):
-    slug = re.sub(r"[^A-Za-z0-9_.-]", "-", request.node.name)[:40].strip("-.") or "test"
+    """A namespace of its own for this test, created (``PUT /_sandbox/namespaces/<name>``)
+    with the marker's scenario loaded, and dropped when the test ends, so a suite of any
+    length never meets the server's namespace limit."""
+    slug = re.sub(r"[^a-z0-9_.-]", "-", request.node.name.lower())[:40].strip("-.") or "test"
     namespace = f"t{next(_counter)}-{slug}"
     sandbox = Sandbox(rewards_sandbox_server, namespace)
     marker = request.node.get_closest_marker("rewards_sandbox")
     scenario = marker.kwargs.get("scenario") if marker else None
+    body = {}
     if scenario:
-        sandbox.load(scenario)
+        from sandbox.core.scenario_files import find_scenario, read_file
+
+        body["scenario"] = read_file(find_scenario(scenario))[0]
+    sandbox.control("PUT", f"/namespaces/{namespace}", body)
     yield sandbox
-    rewards_sandbox_server.app.extensions["sandbox"].drop_namespace(namespace)
+    sandbox.control("DELETE", f"/namespaces/{namespace}")

@@ -17,12 +17,21 @@ wraps them in a factory fixture named for the API that returns its client helper
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from sandbox import build_sandbox
 from tests.support import HYPOTHESIS_PROFILE, start_server
+
+# The suite never takes the sandbox settings of the shell it runs in. A developer who exported
+# SANDBOX_TARGET (or SANDBOX_DB, SANDBOX_ADMIN_TOKEN, ...) for the sandbox they are serving would
+# otherwise have the suite's replays and loads sent to that sandbox, replacing its world. Every
+# test that needs a setting gives it; only the suite's own knobs stay.
+SUITE_KNOBS = {"SANDBOX_RELIABILITY_SCALE"}
+for _name in [n for n in os.environ if n.startswith("SANDBOX_") and n not in SUITE_KNOBS]:
+    del os.environ[_name]
 
 # Property tests: the "ci" profile (the default) derives every example from the test itself,
 # so CI runs the same cases every time and a failure reproduces from its name alone.

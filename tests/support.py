@@ -38,8 +38,8 @@ def error_shape_problem(api: str, response) -> str | None:
     what the API's package declares: its error body's schema (every required field, no other
     field, each of the declared type), its content type, the headers every answer of it
     carries, and the headers its renderer adds for the status; a message in the body is never
-    empty (only a problem's ``path`` may be: the whole document), and a status the body
-    repeats (``statusCode``, ``status``) is the HTTP status.
+    empty (only where a problem is, its ``path`` and ``file``, may be: the whole document),
+    and a status the body repeats (``statusCode``, ``status``) is the HTTP status.
     A MyRewards 204 ("User not found") is the vendor's one error without a body."""
     from marshmallow import ValidationError
 
@@ -86,7 +86,7 @@ def _strings(value):
         yield value
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key != "path":
+            if key not in ("path", "file"):
                 yield from _strings(item)
     elif isinstance(value, list):
         for item in value:
@@ -97,6 +97,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _open_files_limit(limit):
+    if limit is None:
+        return None
+
+    def apply():
+        import resource
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+    return apply
 
 
 class LiveServer:
@@ -120,10 +130,11 @@ class LiveServer:
 
 
 def start_server(tmp_path, world="default", workers=2, db_path=None, extra_args=(), env=None,
-                 scenario_given=True) -> LiveServer:
+                 scenario_given=True, max_open_files=None) -> LiveServer:
     """Start the real CLI on a free loopback port and wait until it is healthy.
 
-    ``world`` is a built-in scenario name, a file path, or a dict (written to a file)."""
+    ``world`` is a built-in scenario name, a file path, or a dict (written to a file);
+    ``max_open_files`` runs it under that ``ulimit -n``."""
     port = free_port()
     db_path = db_path or str(tmp_path / "live.sqlite")
     args = [sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port),
@@ -138,15 +149,17 @@ def start_server(tmp_path, world="default", workers=2, db_path=None, extra_args=
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")}
     full_env.update(env or {})
     with open(log_path, "w") as log_file:
-        proc = subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT,
-                                cwd=str(tmp_path), env=full_env, start_new_session=True)
+        proc = subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT, cwd=str(tmp_path), env=full_env,
+                                start_new_session=True, preexec_fn=_open_files_limit(max_open_files))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited early:\n{Path(log_path).read_text()}")
         try:
-            if requests.get(url + "/_sandbox/health", timeout=1).status_code == 200:
+            token = full_env.get("SANDBOX_ADMIN_TOKEN")
+            headers = {"Authorization": f"Bearer {token}"} if token else None
+            if requests.get(url + "/_sandbox/health", headers=headers, timeout=1).status_code == 200:
                 return LiveServer(proc, url, db_path, log_path)
         except requests.RequestException:
             pass

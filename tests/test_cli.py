@@ -59,7 +59,12 @@ def test_with_db_the_state_survives_a_stop_and_start(tmp_path):
         assert "reused" in again.log()
     finally:
         again.stop()
-    replaced = start_server(tmp_path, {"name": "replacement"}, db_path=db_path)
+    kept = start_server(tmp_path, {"name": "replacement"}, db_path=db_path)      # a scenario seeds only a new db
+    try:
+        assert requests.get(kept.url + "/_sandbox/health").json()["scenario"] == "cli-world"
+    finally:
+        kept.stop()
+    replaced = start_server(tmp_path, {"name": "replacement"}, db_path=db_path, extra_args=["--reset"])
     try:
         assert requests.get(replaced.url + "/_sandbox/health").json()["scenario"] == "replacement"
         assert requests.get(replaced.url + "/_sandbox/faults").json()["faults"] == []
@@ -94,7 +99,7 @@ def test_sigterm_stops_cleanly_and_removes_the_temporary_database(tmp_path):
 def test_serve_refuses_a_file_that_is_not_a_sandbox_database(tmp_path):
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("precious data")
-    result = subprocess.run([sys.executable, "-m", "sandbox.cli", "serve", "--db", str(bogus), "--port", "1"],
+    result = subprocess.run([sys.executable, "-m", "sandbox.cli", "serve", "--db", str(bogus), "--port", str(free_port())],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "not a rewards-sandbox database" in result.stderr
     assert bogus.read_text() == "precious data"
@@ -103,7 +108,7 @@ def test_serve_refuses_a_file_that_is_not_a_sandbox_database(tmp_path):
 def test_an_invalid_startup_scenario_is_reported_not_served(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\natrium: 5\n")
-    result = subprocess.run([sys.executable, "-m", "sandbox.cli", "serve", "--scenario", str(bad), "--port", "1"],
+    result = subprocess.run([sys.executable, "-m", "sandbox.cli", "serve", "--scenario", str(bad), "--port", str(free_port())],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "atrium" in result.stderr and "bad.yaml" in result.stderr
 
@@ -154,3 +159,11 @@ def test_the_startup_world_is_prepared_in_a_child_process_whose_answer_or_error_
         in_child_process(invalid)
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):
         in_child_process(lambda: 1 / 0)
+
+
+def test_a_second_server_on_a_port_in_use_is_refused(live_server, tmp_path):
+    server = live_server(WORLD)
+    port = server.url.rsplit(":", 1)[1]
+    result = subprocess.run([sys.executable, "-m", "sandbox.cli", "serve", "--port", port,
+                             "--db", str(tmp_path / "second.sqlite")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "already in use" in result.stderr

@@ -4,15 +4,21 @@ from __future__ import annotations
 from sandbox.core.errors import ApiError, RequestError
 
 _INVALID = {"body": "invalid request body", "query": "invalid query"}
+# how the control API words what the request handling refuses, the detail going in ``problems``
+_REQUEST_ERRORS = {RequestError.UNREADABLE: "the body is not valid JSON",
+                   RequestError.NOT_AN_OBJECT: "invalid request body"}
 
 
 def render_error(err: ApiError) -> tuple[dict, dict]:
-    message = err.message
-    if isinstance(err, RequestError) and err.kind == RequestError.INVALID:
-        message = _INVALID.get(err.details.get("location"), message)
+    message, problems = err.message, err.details.get("problems")
+    if isinstance(err, RequestError):
+        if err.kind == RequestError.INVALID:
+            message = _INVALID.get(err.details.get("location"), message)
+        elif err.kind in _REQUEST_ERRORS and err.status == 400:
+            message, problems = _REQUEST_ERRORS[err.kind], [{"path": "", "message": err.message}]
     body = {"error": message}
-    if err.details.get("problems"):
-        body["problems"] = err.details["problems"]
+    if problems:
+        body["problems"] = problems
     return body, {}
 
 

@@ -2,40 +2,56 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
 from flask import Blueprint, request
 
 import sandbox
-from sandbox.core import clock, faults, journal
+from sandbox.core import clock, faults, journal, snapshots
 from sandbox.core.auth import secrets_equal
-from sandbox.core.context import journal_db, namespace, runtime, state_db
-from sandbox.core.http import answer, json_body, query
-from sandbox.core.namespaces import NamespaceNameError, list_namespaces, validate_name
-from sandbox.core.openapi import docs_page, documented
+from sandbox.core.context import journal_db, namespace, runtime, state_db, state_db_path
+from sandbox.core.http import answer, json_body
+from sandbox.core.namespaces import NamespaceBusy, NamespaceNameError, db_path_for, list_namespaces, validate_name
+from sandbox.core.scenario_files import builtin_scenarios
 from sandbox.core.scenarios import get_meta
-from sandbox.core.timeutil import parse_duration
+from sandbox.core.timeutil import UTC, InstantRangeError, parse_duration, to_iso
 
-from . import service
+from sandbox.core.openapi import docs_page, documented
+
+from . import near_misses, service
 from .errors import refused
-from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, FaultListSchema, FaultOutSchema,
-                      FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema, RequestFilterSchema,
-                      StateSchema, SummarySchema, scenario_body_schema)
+
+from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, CountSchema, FaultListSchema,
+                      FaultOutSchema, FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema,
+                      NamespacePutSchema, NamespaceSchema, RequestFilterSchema, ScenarioListSchema,
+                      SnapshotBodySchema, SnapshotListSchema, SnapshotSchema, StateSchema, SummarySchema,
+                      UnmatchedSchema, scenario_body_schema)
 
 bp = Blueprint("control", __name__)
 _clock_set = ClockSetSchema()
 _clock_advance = ClockAdvanceSchema()
 _fault = FaultSchema()
-_request_filter = RequestFilterSchema()
+_namespace_put = NamespacePutSchema()
+_snapshot_body = SnapshotBodySchema()
+
+
+# what holds no secret and changes nothing: answered without the admin token
+OPEN_ENDPOINTS = {"control.health", "control.docs", "control.openapi_document"}
 
 
 @bp.before_request
 def require_admin_token():
     token = runtime().settings.admin_token
-    if not token:
+    if not token or request.endpoint in OPEN_ENDPOINTS:
         return
-    scheme, _, given = (request.headers.get("Authorization") or "").partition(" ")
+    header = request.headers.get("Authorization")
+    if not header:
+        raise refused("the control API needs Authorization: Bearer <token>, "
+                      "the token being the server's SANDBOX_ADMIN_TOKEN", status=401)
+    scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not secrets_equal(given.strip(), token):
-        raise refused("the control API needs Authorization: Bearer <SANDBOX_ADMIN_TOKEN>", status=401)
+        raise refused("wrong admin token: Authorization: Bearer <token> must carry the server's "
+                      "SANDBOX_ADMIN_TOKEN", status=401)
 
 
 @bp.get("/health")
@@ -45,13 +61,20 @@ def health():
     if name is None:
         return answer({"status": "loading", "scenario": None, "version": sandbox.__version__}, 503)
     return answer({"status": "ok", "scenario": name, "version": sandbox.__version__,
-                   "namespace": namespace(), "worker_pid": os.getpid()})
+                    "namespace": namespace(), "worker_pid": os.getpid()})
 
 
 @bp.get("/scenario")
 @documented(responses={200: SummarySchema})
 def get_scenario():
     return answer(service.current(state_db(), runtime().apis))
+
+
+@bp.get("/scenarios")
+@documented(responses={200: ScenarioListSchema})
+def get_scenarios():
+    """The built-in scenarios; ``POST /_sandbox/scenario {"builtin": NAME}`` loads one."""
+    return answer({"scenarios": builtin_scenarios()})
 
 
 @bp.post("/scenario")
@@ -79,7 +102,11 @@ def get_clock():
 def put_clock():
     data = json_body(_clock_set)
     db = state_db()
-    state = clock.set_real(db) if data.get("real") else clock.freeze(db, data["frozen_at"])
+    try:
+        state = clock.set_real(db) if data.get("real") else clock.freeze(db, data["frozen_at"])
+    except InstantRangeError as exc:
+        raise refused(f"the clock cannot be set there: {exc}",
+                      problems=[{"path": "frozen_at", "message": str(exc)}]) from None
     return answer(state.describe())
 
 
@@ -88,15 +115,37 @@ def put_clock():
 def advance_clock():
     from datetime import timedelta
     data = json_body(_clock_advance)
-    by = timedelta(seconds=data["seconds"]) if "seconds" in data else parse_duration(data["by"])
-    return answer(clock.advance(state_db(), by).describe())
+    try:
+        by = timedelta(seconds=data["seconds"]) if "seconds" in data else parse_duration(data["by"])
+        return answer(clock.advance(state_db(), by).describe())
+    except InstantRangeError as exc:
+        raise refused(f"the clock cannot move that far: {exc}",
+                      problems=[{"path": "by" if "by" in data else "seconds", "message": str(exc)}]) from None
+
+
+def _journal_filters() -> dict:
+    return service.journal_filters(request.args.to_dict(), runtime().apis)
 
 
 @bp.get("/requests")
 @documented(query=RequestFilterSchema, responses={200: JournalSchema})
 def get_requests():
-    filters = query(_request_filter)
-    return answer({"requests": journal.entries(journal_db(), **filters, secret_headers=runtime().secret_headers)})
+    found, omitted = journal.read(journal_db(), **_journal_filters())
+    return answer({"requests": found, "omitted": omitted})
+
+
+@bp.get("/requests/count")
+@documented(query=RequestFilterSchema, responses={200: CountSchema})
+def count_requests():
+    """How many journal entries match the filters (WireMock's verify)."""
+    return answer({"count": journal.count(journal_db(), **_journal_filters())})
+
+
+@bp.get("/requests/unmatched")
+@documented(query=RequestFilterSchema, responses={200: UnmatchedSchema})
+def unmatched_requests():
+    """The requests no route matched, newest last, each with the closest routes served."""
+    return answer({"requests": near_misses.unmatched(journal.entries(journal_db(), **_journal_filters()))})
 
 
 @bp.delete("/requests")
@@ -138,20 +187,79 @@ def get_state(api_name):
 @bp.get("/namespaces")
 @documented(responses={200: NamespaceListSchema})
 def get_namespaces():
-    return answer({"namespaces": list_namespaces(runtime().settings.db_path)})
+    found = list_namespaces(runtime().settings.db_path)
+    return answer({"namespaces": [{**n, "last_used": to_iso(datetime.fromtimestamp(n["last_used"], UTC))} for n in found]})
+
+
+@bp.put("/namespaces/<name>")
+@documented(body=NamespacePutSchema, responses={200: NamespaceSchema, 201: NamespaceSchema}, errors=(503,))
+def put_namespace(name):
+    """Create a namespace (from the startup world, then ``scenario`` when given: a built-in
+    scenario's name or a world document); an existing one gets ``scenario`` loaded, if given."""
+    try:
+        name = validate_name(name)
+    except NamespaceNameError as exc:
+        raise refused(str(exc)) from None
+    data = json_body(_namespace_put)
+    world = service.world_from(data["scenario"]) if data.get("scenario") is not None else None
+    created, scenario = service.put_namespace(runtime(), name, world)
+    path = db_path_for(runtime().settings.db_path, name)
+    body = {"name": name, "created": created, "scenario": scenario,
+            "last_used": to_iso(datetime.fromtimestamp(os.path.getmtime(path), UTC)) if os.path.exists(path) else None}
+    return answer(body, 201 if created else 200)
 
 
 @bp.delete("/namespaces/<name>")
-@documented(responses={204: None})
+@documented(responses={204: None}, errors=(409,))
 def delete_namespace(name):
     try:
-        validate_name(name)
+        name = validate_name(name)
         existed = runtime().drop_namespace(name)
     except NamespaceNameError as exc:
         raise refused(str(exc)) from None
+    except NamespaceBusy as exc:
+        raise refused(str(exc), status=409) from None
     if not existed:
         raise refused(f"no namespace {name!r}", status=404)
     return answer(None, 204)
+
+
+@bp.post("/snapshots")
+@documented(body=SnapshotBodySchema, responses={201: SnapshotSchema})
+def post_snapshot():
+    """Save this namespace's state (every API, the clock, the faults) under a name."""
+    name = json_body(_snapshot_body)["name"]
+    return answer(snapshots.save(state_db_path(), name, runtime().settings.busy_timeout_s), 201)
+
+
+@bp.get("/snapshots")
+@documented(responses={200: SnapshotListSchema})
+def get_snapshots():
+    return answer({"snapshots": snapshots.list_snapshots(state_db_path())})
+
+
+@bp.post("/snapshots/<name>/restore")
+@documented(responses={200: SummarySchema})
+def restore_snapshot(name):
+    """Put this namespace's state back as it was when the snapshot was taken."""
+    if snapshots.restore(state_db_path(), _snapshot_name(name), runtime().settings.busy_timeout_s) is None:
+        raise refused(f"no snapshot {name!r}; GET /_sandbox/snapshots lists them", status=404)
+    return answer(service.current(state_db(), runtime().apis))
+
+
+@bp.delete("/snapshots/<name>")
+@documented(responses={204: None})
+def delete_snapshot(name):
+    if not snapshots.delete(state_db_path(), _snapshot_name(name)):
+        raise refused(f"no snapshot {name!r}", status=404)
+    return answer(None, 204)
+
+
+def _snapshot_name(name: str) -> str:
+    try:
+        return snapshots.validate_name(name)
+    except snapshots.SnapshotNameError as exc:
+        raise refused(str(exc), problems=[{"path": "name", "message": str(exc)}]) from None
 
 
 @bp.get("/openapi.json")

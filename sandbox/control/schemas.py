@@ -1,10 +1,9 @@
 """Request bodies of the control API."""
 from __future__ import annotations
 
-import re
-
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
+from sandbox.core.faults import MAX_DELAY_MS, compile_pattern
 from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import parse_duration
 
@@ -53,7 +52,7 @@ class FaultSchema(Schema):
     path = fields.String(allow_none=True, validate=validate.Length(max=1000))
     status = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=100, max=599))
     body = fields.Raw(allow_none=True)
-    delay_ms = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0, max=60_000))
+    delay_ms = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0, max=MAX_DELAY_MS))
     times = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=1_000_000))
 
     @validates("path")
@@ -61,9 +60,9 @@ class FaultSchema(Schema):
         if value is None:
             return
         try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValidationError(f"not a valid regular expression: {exc}") from None
+            compile_pattern(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
     @validates_schema
     def does_something(self, data, **kwargs):
@@ -143,6 +142,44 @@ class JournalEntrySchema(Schema):
 
 class JournalSchema(Schema):
     requests = fields.List(fields.Nested(JournalEntrySchema))
+    omitted = fields.Integer()
+
+
+class CountSchema(Schema):
+    count = fields.Integer()
+
+
+class NearMissSchema(Schema):
+    methods = fields.List(fields.String())
+    path = fields.String(metadata={"description": "a route the sandbox serves, {placeholders} for its ids"})
+
+
+class UnmatchedEntrySchema(JournalEntrySchema):
+    near_misses = fields.List(fields.Nested(NearMissSchema))
+
+
+class UnmatchedSchema(Schema):
+    requests = fields.List(fields.Nested(UnmatchedEntrySchema))
+
+
+class SnapshotBodySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+        error="a snapshot name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"))
+
+
+class SnapshotSchema(Schema):
+    name = fields.String()
+    created_at = fields.String(metadata={"description": "ISO-8601"})
+    bytes = fields.Integer()
+    scenario = fields.String(allow_none=True, metadata={"description": "the world loaded when it was taken"})
+
+
+class SnapshotListSchema(Schema):
+    snapshots = fields.List(fields.Nested(SnapshotSchema))
 
 
 class StateSchema(Schema):
@@ -153,18 +190,48 @@ class StateSchema(Schema):
 
 class NamespaceSchema(Schema):
     name = fields.String()
-    last_used = fields.Float()
+    last_used = fields.String(allow_none=True, metadata={"description": "ISO-8601"})
+    created = fields.Boolean()
+    scenario = fields.String(allow_none=True)
+
+
+class NamespacePutSchema(Schema):
+    """``scenario``: a built-in scenario's name (``atrium/lockout-after-rewards``) or a world
+    document, loaded into the namespace after the startup world."""
+
+    class Meta:
+        unknown = RAISE
+
+    scenario = fields.Raw(allow_none=True)
+
+    @validates("scenario")
+    def name_or_document(self, value, **kwargs):
+        if value is not None and not isinstance(value, (str, dict)):
+            raise ValidationError("expected a built-in scenario's name or a world document (an object)")
 
 
 class NamespaceListSchema(Schema):
     namespaces = fields.List(fields.Nested(NamespaceSchema))
 
 
+class BuiltinScenarioSchema(Schema):
+    name = fields.String(metadata={"description": "what POST /_sandbox/scenario {\"builtin\": NAME} takes"})
+    description = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    steps = fields.Integer(metadata={"description": "how many replay steps the file has"})
+
+
+class ScenarioListSchema(Schema):
+    scenarios = fields.List(fields.Nested(BuiltinScenarioSchema))
+
+
 def scenario_body_schema(apis) -> Schema:
     """A world (see scenarios/README.md), with a section per API of the app; also accepted
-    as YAML with Content-Type application/yaml. (Documentation only: the world is validated
-    by ``core.scenarios.scenario_schema``.)"""
-    spec = {"name": fields.String(required=True), "description": fields.String(), "source": fields.String(),
+    as YAML with Content-Type application/yaml. ``{"builtin": NAME}`` alone loads a built-in
+    scenario instead (``GET /_sandbox/scenarios``). (Documentation only: the world is
+    validated by ``core.scenarios.scenario_schema``.)"""
+    spec = {"builtin": fields.String(metadata={"description": "the name of a built-in scenario, given alone"}),
+            "name": fields.String(required=True), "description": fields.String(), "source": fields.String(),
             "include": fields.List(fields.String()), "clock": fields.String()}
     spec.update({api.name: fields.Dict() for api in apis})
     spec["steps"] = fields.List(fields.Dict())

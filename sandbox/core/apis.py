@@ -68,6 +68,9 @@ class ApiPackage(Mount):
     auth_headers: Callable[..., dict] = lambda section, auth, method, path, body: {}
     # request headers that carry a secret: the journal shows them masked
     secret_headers: tuple[str, ...] = ()
+    # the named faults this API's own logic takes (core.faults.take_named), for the dashboard's
+    # fault form: {name: what happens}
+    named_faults: dict = field(default_factory=dict)
     # extra mount prefixes below the main one that serve the same routes (e.g. "/2.0")
     extra_prefixes: tuple[str, ...] = ()
 
@@ -92,9 +95,12 @@ class ApiPackage(Mount):
 
 @dataclass(frozen=True, kw_only=True)
 class ControlMount(Mount):
-    """The sandbox's own control API, at ``/_sandbox``."""
+    """The sandbox's own control API, at ``/_sandbox``, and what it serves beside it
+    (``extra_blueprints``: (blueprint, url prefix) pairs, such as the front door and the
+    dashboard), all answering errors in its shape."""
 
     description: str = ""
+    extra_blueprints: tuple = ()
 
     @property
     def prefix(self) -> str:

@@ -9,13 +9,14 @@ import time
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-from . import faults, journal
+from . import bodies, faults, journal
 from .apis import ApiPackage
-from .context import RequestState, activate, current, deactivate, journal_db, namespace, state_db
+from .context import RequestState, activate, current, deactivate, journal_path, namespace, state_db
+from .cors import CorsMiddleware
 from .errors import ApiError, RequestError
 from .http import answer
-from .masking import mask_body
-from .namespaces import NamespaceNameError
+from .masking import mask_body, mask_pairs
+from .namespaces import NamespaceBusy, NamespaceLimitError, NamespaceNameError, NamespaceNotFound
 from .runtime import SandboxRuntime
 
 log = logging.getLogger("sandbox")
@@ -35,6 +36,7 @@ class NamespaceMiddleware:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         environ["sandbox.raw_path"] = environ.get("SCRIPT_NAME", "") + path
+        bodies.take_body(environ, self.runtime.settings.max_body_bytes)
         if path.startswith("/_ns/"):
             name, _, rest = path[len("/_ns/"):].partition("/")
             environ["sandbox.namespace"] = name
@@ -46,6 +48,7 @@ class NamespaceMiddleware:
             return self.app(environ, start_response)
         finally:
             deactivate(token)
+            state.close()
 
 
 class SandboxFlask(Flask):
@@ -66,14 +69,17 @@ class SandboxFlask(Flask):
 
 
 def create_app(settings, apis, control, *, secret_headers=()) -> Flask:
-    """The WSGI app serving ``control`` (a ControlMount) and every ApiPackage in ``apis``.
-    The journal masks the request headers any of them declares secret, and ``secret_headers``."""
+    """The WSGI app serving ``control`` (a ControlMount, with the blueprints it brings) and
+    every ApiPackage in ``apis``. The journal masks the request headers any of them declares
+    secret, and ``secret_headers``."""
     app = SandboxFlask("sandbox")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False
     runtime = app.extensions["sandbox"] = SandboxRuntime(settings, apis, control, secret_headers)
 
     app.register_blueprint(control.blueprint, url_prefix=control.prefix)
+    for blueprint, url_prefix in control.extra_blueprints:
+        app.register_blueprint(blueprint, url_prefix=url_prefix)
     for api in runtime.apis:
         app.register_blueprint(api.blueprint, url_prefix=api.prefix)
         for i, extra in enumerate(api.extra_prefixes):
@@ -92,6 +98,8 @@ def create_app(settings, apis, control, *, secret_headers=()) -> Flask:
     app.after_request(_after_request)
     app.register_error_handler(Exception, _handle_error)
     app.wsgi_app = NamespaceMiddleware(app.wsgi_app, runtime)
+    if settings.cors_origins:
+        app.wsgi_app = CorsMiddleware(app.wsgi_app, settings.cors_origins)
     return app
 
 
@@ -109,6 +117,9 @@ def _runtime() -> SandboxRuntime:
 
 def _before_request():
     state = current()
+    problem = state.environ.get(bodies.PROBLEM)
+    if problem is not None:         # nothing of a body that cannot be used is processed
+        raise _body_error(*problem)
     try:
         namespace()
     except NamespaceNameError as exc:
@@ -136,31 +147,36 @@ def _after_request(response: Response) -> Response:
     owner = state.owner
     if owner is not None and owner.headers is not None:
         response.headers.update(owner.headers())
-    # a request refused for its namespace selector has no namespace, so no journal to record into
+    # a request refused for its namespace selector, or naming one that does not exist, has
+    # no journal to record into
     if owner is not state.runtime.control and state.ns is not None:
         try:
-            _record(state, req, response, duration_ms)
-        except Exception:  # the journal must never break a response
-            log.exception("could not record request in the journal")
+            # created on first use under the usual rule, so a first request that no route
+            # matches (a typo in a namespaced base URL) is still journaled as unmatched
+            path = journal_path()
+        except (NamespaceNotFound, NamespaceLimitError, NamespaceBusy):
+            path = None
+        if path is not None:
+            try:
+                _record(state, req, response, duration_ms, path)
+            except Exception:  # the journal must never break a response
+                log.exception("could not record request in the journal")
     if state.runtime.settings.log_requests and req.path not in QUIET_PATHS:
-        print(f"{req.method} {req.full_path.rstrip('?')} {response.status_code} "
+        query = req.environ.get("QUERY_STRING", "")
+        print(f"{req.method} {req.path}{'?' + mask_pairs(query) if query else ''} {response.status_code} "
               f"{duration_ms:.1f}ms ns={state.ns or 'default'}", file=sys.stdout, flush=True)
     return response
 
 
-def _record(state: RequestState, req, response: Response, duration_ms: float) -> None:
+def _record(state: RequestState, req, response: Response, duration_ms: float, path: str) -> None:
     """Journal the request raw; the journal masks and formats entries when they are read."""
     settings = state.runtime.settings
     environ = req.environ
-    length = req.content_length or 0
-    if length > settings.max_body_bytes:
-        body = f"[body of {length} bytes over the limit, not recorded]"
-    elif length > journal.BODY_LIMIT:       # masked and cut now, so the spill stays small
-        body = journal.truncate(mask_body(req.get_data(cache=True)))
-    elif not length and "HTTP_TRANSFER_ENCODING" not in environ:
-        body = b""                          # perf: no body: skip building werkzeug's input stream
-    else:
-        body = req.get_data(cache=True)
+    body = environ.get(bodies.BODY, b"")    # read whole by bodies.take_body, or none
+    if bodies.PROBLEM in environ:
+        body = f"[body not recorded: {environ[bodies.PROBLEM][1]}]"
+    elif len(body) > journal.BODY_LIMIT:    # masked and cut now, so the spill stays small
+        body = journal.truncate(mask_body(body))
     response_body = None if response.direct_passthrough else response.get_data()[: journal.BODY_LIMIT + 1]
     owner = state.owner
     raw = (
@@ -174,7 +190,7 @@ def _record(state: RequestState, req, response: Response, duration_ms: float) ->
         response_body,
         duration_ms,
     )
-    journal.record(journal_db(), raw, settings.journal_limit)
+    journal.record(path, raw, settings.journal_limit, settings.journal_max_bytes)
 
 
 def _handle_error(exc: Exception):
@@ -182,6 +198,8 @@ def _handle_error(exc: Exception):
     control API's for paths outside every API)."""
     if isinstance(exc, ApiError):
         err = exc
+    elif isinstance(exc, (NamespaceNotFound, NamespaceLimitError, NamespaceBusy, NamespaceNameError)):
+        err = namespace_error(exc)
     elif isinstance(exc, HTTPException):
         err = _request_error(exc)
     else:
@@ -207,3 +225,21 @@ def _request_error(exc: HTTPException) -> RequestError:
     if isinstance(exc, RequestEntityTooLarge):
         return RequestError(RequestError.TOO_LARGE, "Request body too large", status=413)
     return RequestError(RequestError.HTTP, exc.name, status=exc.code or 500)
+
+
+def _body_error(status: int, message: str) -> RequestError:
+    """A body that cannot be used (``bodies.take_body``): over the limit, cut short, late."""
+    kind = {413: RequestError.TOO_LARGE, 400: RequestError.UNREADABLE}.get(status, RequestError.HTTP)
+    return RequestError(kind, message, status=status)
+
+
+def namespace_error(exc: Exception) -> RequestError:
+    """Why a request's namespace cannot be had, as an answer in the API's own shape."""
+    if isinstance(exc, NamespaceNotFound):
+        return RequestError(RequestError.NAMESPACE, f"no namespace {exc.args[0]!r}: create it first with "
+                                                    f"PUT /_sandbox/namespaces/{exc.args[0]}", status=404)
+    if isinstance(exc, NamespaceLimitError):
+        return RequestError(RequestError.NAMESPACE, str(exc), status=503, headers={"Retry-After": str(exc.retry_after)})
+    if isinstance(exc, NamespaceBusy):
+        return RequestError(RequestError.NAMESPACE, str(exc), status=503, headers={"Retry-After": "1"})
+    return RequestError(RequestError.NAMESPACE, str(exc))

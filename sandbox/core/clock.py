@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from . import context
 from .db import cached, write_transaction
-from .timeutil import from_db, to_db, to_iso, utcnow
+from .timeutil import check_range, from_db, to_db, to_iso, utcnow
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sandbox_clock (
@@ -62,6 +62,8 @@ def _store(db, frozen_at: datetime | None, offset: timedelta) -> None:
 
 
 def freeze(db, at: datetime) -> ClockState:
+    """Stop the clock at ``at``; ``InstantRangeError`` (nothing changed) outside the range."""
+    at = check_range(at)
     with write_transaction(db):
         _store(db, at, timedelta(0))
     return read_clock(db)
@@ -79,6 +81,11 @@ def advance(db, by: timedelta) -> ClockState:
         raise ValueError("the sandbox clock only moves forward")
     with write_transaction(db):
         state = read_clock(db)
+        try:
+            later = (state.frozen_at or utcnow() + state.offset) + by
+        except OverflowError:           # too far to even compute
+            later = None
+        check_range(later)              # nothing is stored outside the range
         if state.frozen_at is not None:
             _store(db, state.frozen_at + by, timedelta(0))
         else:

@@ -27,18 +27,28 @@ class RequestState:
     authentication found (a client, a tenant, a key: the API decides), and ``answer_type``,
     the Content-Type of its answers when it negotiates one (Atrium's v1 or beta)."""
 
-    __slots__ = ("runtime", "environ", "owner", "started", "ns", "db_path", "db", "journal", "now",
+    __slots__ = ("runtime", "environ", "owner", "started", "ns", "db_path", "db", "journal", "now", "held",
                  "caller", "answer_type")
 
     def __init__(self, runtime, environ):
         self.runtime = runtime
         self.environ = environ
         path = environ.get("PATH_INFO") or "/"
-        # which API serves this path ("control", an ApiPackage, or None)
+        # which API serves this path (an ApiPackage, the control API's Mount, or None)
         self.owner = runtime.api_for_path(path if path.startswith("/") else "/" + path)
         self.started = perf_counter()
-        self.ns = self.db_path = self.db = self.journal = self.now = None
+        self.ns = self.db_path = self.db = self.journal = self.now = self.held = None
         self.caller = self.answer_type = None
+
+    def close(self) -> None:
+        """Hand back what the request borrowed: its connections and its hold on the namespace."""
+        for db in (self.db, self.journal):
+            if db is not None:
+                dbmod.pool.release(db)
+        self.db = self.journal = None
+        if self.held is not None:
+            namespaces.release(self.held)
+            self.held = None
 
 
 def activate(state: RequestState):
@@ -74,37 +84,37 @@ def namespace() -> str:
     return state.ns
 
 
-def state_db_path() -> str:
+def may_create_namespace(state: RequestState) -> bool:
+    """A namespace is created on first use, except by an emulated-API request when the
+    control API has a token (then only control calls, which carry it, create one)."""
+    return state.owner is state.runtime.control or not state.runtime.settings.admin_token
+
+
+def state_db_path(create: bool | None = None) -> str:
+    """This request's namespace database, held in use until the request ends.
+    ``NamespaceNotFound`` or ``NamespaceLimitError`` when it cannot be had."""
     state = current()
     if state.db_path is None:
-        state.db_path = state.runtime.namespace_db_path(namespace())
+        allowed = may_create_namespace(state) if create is None else create
+        state.db_path, state.held = state.runtime.open_namespace(namespace(), allowed)
     return state.db_path
 
 
 def state_db():
-    """This request's state database (the worker's cached connection)."""
+    """This request's state database (a pooled connection of this worker)."""
     state = current()
     db = state.db
     if db is None:
-        path = state_db_path()
-        timeout = state.runtime.settings.busy_timeout_s
-        db = dbmod.shared_connection(path, timeout)
-        if state.ns != namespaces.DEFAULT and _reopened_elsewhere(db, path):
-            dbmod.forget_connection(path)
-            db = dbmod.shared_connection(path, timeout)
-        state.db = db
+        db = state.db = state.runtime.state_connection(state_db_path())
     return db
 
 
-def _reopened_elsewhere(db, path: str) -> bool:
-    """A namespace dropped and recreated by another worker is a new file: reconnect."""
-    found = dbmod.file_id(path)
-    return found is None or found != db.file_id
-
-
-def journal_db():
+def journal_db(create: bool | None = None):
     state = current()
     if state.journal is None:
-        state.journal = state.runtime.journal_connection(
-            namespaces.journal_path_for(state_db_path()), state.ns != namespaces.DEFAULT)
+        state.journal = state.runtime.journal_connection(namespaces.journal_path_for(state_db_path(create)))
     return state.journal
+
+
+def journal_path(create: bool | None = None) -> str:
+    return namespaces.journal_path_for(state_db_path(create))

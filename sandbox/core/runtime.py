@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 
 from . import db as dbmod
 from . import journal, namespaces
-from .journal import open_journal
 from .migrate import prepare_database
 from .scenarios import get_meta, load_world
-
-_journals = threading.local()
 
 
 class SandboxRuntime:
@@ -25,12 +23,15 @@ class SandboxRuntime:
         self.secret_headers = frozenset(journal.SECRET_HEADERS) | {
             header.lower() for header in (*secret_headers, *(h for api in self.apis for h in api.secret_headers))}
         self._openapi: dict = {}
+        self._seen: dict[str, int | None] = {}      # namespace database path -> inode this process last saw
+        self._seen_lock = threading.Lock()
 
     # -- which API a path belongs to ------------------------------------------------
     def api_for_path(self, path: str):
-        """The ApiPackage serving ``path``, the control API's Mount, or None."""
+        """The ApiPackage serving ``path``, the control API's Mount for the control API and
+        the front door (``/``), or None."""
         control = self.control.prefix
-        if path == control or path.startswith(control + "/"):
+        if path == "/" or path == control or path.startswith(control + "/"):
             return self.control
         for api in self.apis:
             if path == api.prefix or path.startswith(api.prefix + "/"):
@@ -38,51 +39,95 @@ class SandboxRuntime:
         return self.root_api
 
     # -- namespaces -------------------------------------------------------------------
-    def namespace_db_path(self, name: str) -> str:
-        path = namespaces.ensure_namespace(
-            self.settings.db_path, name, self.create_startup_world, self.settings.namespace_limit)
-        if name != namespaces.DEFAULT:
-            namespaces.touch(path)
-        return path
+    def open_namespace(self, name: str, may_create: bool) -> tuple[str, int | None]:
+        """(database path, lock fd) of namespace ``name``, held in use until
+        ``namespaces.release(fd)``; the default namespace needs no lock (fd None)."""
+        if name == namespaces.DEFAULT:
+            return self.settings.db_path, None
+        create = (lambda _path: self.create_namespace(name)) if may_create else None
+        path, fd = namespaces.hold(self.settings.db_path, name, create)
+        self._notice(path, _inode(path))
+        return path, fd
 
-    def create_startup_world(self, path: str) -> None:
-        """Build a complete database at ``path`` holding the server's startup world."""
-        default = dbmod.shared_connection(self.settings.db_path, self.settings.busy_timeout_s)
-        startup = json.loads(get_meta(default, "startup_scenario") or '{"name": "empty"}')
-        db = prepare_database(path, self.apis, self.settings.busy_timeout_s)
+    def create_namespace(self, name: str, world=None) -> bool:
+        """Make namespace ``name`` from the startup world (then ``world``, a
+        ``(document, provenance, source)``, when given); True if it was made, False if it
+        existed. The one way a namespace comes to be."""
+        settings = self.settings
+        return namespaces.create(settings.db_path, name, lambda path: self.build_world(path, world),
+                                 settings.namespace_limit, settings.namespace_idle_seconds)
+
+    def build_world(self, path: str, world=None) -> None:
+        """Build a complete database at ``path`` holding the server's startup world (run
+        under the namespace folder's lock). The empty schema is copied from a template
+        built once (migrating a new database is ~60 ms, most of a namespace's creation);
+        migrations then apply only what the template lacks."""
+        timeout = self.settings.busy_timeout_s
+        with dbmod.borrowed(self.settings.db_path, timeout) as default:
+            startup = json.loads(get_meta(default, "startup_scenario") or '{"name": "empty"}')
+        template = str(namespaces.namespace_dir(self.settings.db_path) / ".schema.template")
+        if not os.path.exists(template):
+            building = template + f".tmp-{os.getpid()}"
+            fresh = prepare_database(building, self.apis, timeout)
+            fresh.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            fresh.close()
+            os.replace(building, template)
+        shutil.copyfile(template, path)
+        db = prepare_database(path, self.apis, timeout)
         try:
             load_world(db, startup, {}, "startup world", self.apis, startup=True)
+            if world is not None:
+                load_world(db, *world, self.apis)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             db.close()
 
     def drop_namespace(self, name: str) -> bool:
         path = namespaces.db_path_for(self.settings.db_path, name)
-        dbmod.forget_connection(path)
-        self.forget_journal(namespaces.journal_path_for(path))
-        return namespaces.drop_namespace(self.settings.db_path, name)
+        existed = namespaces.drop_namespace(self.settings.db_path, name)
+        self.forget_handles(path)
+        return existed
+
+    def _notice(self, path: str, inode) -> None:
+        """Close this process's handles to namespaces that are gone or were replaced:
+        the one in hand when its file changed, and every other one the first time this
+        process meets a namespace (so churn never piles up handles to deleted files)."""
+        with self._seen_lock:
+            known = self._seen.get(path, -1)
+            self._seen[path] = inode
+        if known == -1:
+            self.sweep()
+        elif known != inode:
+            self.forget_handles(path, keep_seen=True)
+
+    def sweep(self) -> None:
+        with self._seen_lock:
+            seen = list(self._seen.items())
+        for path, inode in seen:
+            if _inode(path) != inode:
+                self.forget_handles(path)
+
+    def forget_handles(self, path: str, keep_seen: bool = False) -> None:
+        journal_path = namespaces.journal_path_for(path)
+        dbmod.pool.forget(path)
+        dbmod.pool.forget(journal_path)
+        journal.forget_spill(journal_path)
+        if not keep_seen:
+            with self._seen_lock:
+                self._seen.pop(path, None)
+
+    def state_connection(self, path: str):
+        """A pooled connection to a namespace's database (release with ``dbmod.pool``)."""
+        inode = None if path == self.settings.db_path else self._seen.get(path)
+        return dbmod.pool.acquire(path, busy_timeout_s=self.settings.busy_timeout_s, inode=inode)
 
     # -- the journal ------------------------------------------------------------------
-    def journal_connection(self, path: str, dropped_elsewhere: bool = True):
-        """This thread's connection to the journal at ``path``. ``dropped_elsewhere``: the
-        file may have been deleted by another worker (a namespace's), so check it exists."""
-        cache = getattr(_journals, "cache", None)
-        if cache is None or getattr(_journals, "pid", None) != os.getpid():
-            cache = _journals.cache = {}
-            _journals.pid = os.getpid()
-        db = cache.get(path)
-        if db is not None and dropped_elsewhere and not os.path.exists(path):
-            db.close()
-            db = None
-        if db is None:
-            db = cache[path] = open_journal(path, self.settings.busy_timeout_s, self.settings.journal_limit)
+    def journal_connection(self, path: str):
+        """A pooled connection to the journal at ``path`` (release with ``dbmod.pool``)."""
+        db = dbmod.pool.acquire(path, opener=journal.open_journal, busy_timeout_s=self.settings.busy_timeout_s)
+        db.limit, db.max_bytes = self.settings.journal_limit, self.settings.journal_max_bytes
+        db.secret_headers = self.secret_headers
         return db
-
-    def forget_journal(self, path: str) -> None:
-        cache = getattr(_journals, "cache", None) or {}
-        db = cache.pop(path, None)
-        if db is not None:
-            db.close()
 
     # -- OpenAPI documents (built once per app, on first request) ----------------------
     def openapi_document(self, name: str) -> dict:
@@ -105,3 +150,10 @@ class SandboxRuntime:
                     error_schema=api.error_schema, security=api.security or None, apis=self.apis,
                     description=f"The rewards-sandbox emulation of {api.title or api.name}, mounted at {api.prefix}.")
         return self._openapi[name]
+
+
+def _inode(path: str):
+    try:
+        return os.stat(path).st_ino
+    except FileNotFoundError:
+        return None

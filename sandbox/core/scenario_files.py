@@ -6,6 +6,7 @@ list item remembers the file it came from, so a validation problem names the rig
 """
 from __future__ import annotations
 
+import copy
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -101,11 +102,51 @@ def find_scenario(name_or_path: str) -> Path:
     candidate = Path(name_or_path)
     if candidate.is_file():
         return candidate
+    found = find_builtin(name_or_path)
+    if found is None:
+        raise problem(name_or_path, "", f"no such scenario file, and no built-in scenario of that name under "
+                                        f"{scenarios_dir()}")
+    return found
+
+
+def find_builtin(name: str) -> Path | None:
+    """The file of the built-in scenario ``name`` (``atrium/lockout-after-rewards``, with or
+    without ``.yaml``); never a file outside the built-in scenarios folder."""
     root = scenarios_dir()
-    for option in (root / name_or_path, root / f"{name_or_path}.yaml", root / f"{name_or_path}.yml"):
-        if option.is_file() and _inside(option, root):
-            return option
-    raise problem(name_or_path, "", f"no such scenario file, and no built-in scenario of that name under {root}")
+    options = [root / f"{name}.yaml", root / f"{name}.yml"]
+    if name.endswith((".yaml", ".yml")):
+        options.insert(0, root / name)
+    try:
+        for option in options:
+            if option.is_file() and _inside(option, root):
+                return option
+    except (ValueError, OSError):       # a name no file can have (a NUL, too long)
+        pass
+    return None
+
+
+def builtin_scenarios() -> list[dict]:
+    """Every built-in scenario, by name: ``{"name", "description", "source", "steps"}``,
+    ``name`` being what ``find_builtin`` (and ``serve --scenario``) takes and ``steps`` how
+    many steps it replays."""
+    root = scenarios_dir()
+    found = []
+    for path in sorted(root.rglob("*.y*ml")):
+        doc = parse_text(path.read_bytes(), str(path))
+        description = " ".join(str(doc.get("description") or "").split())
+        found.append({"name": path.relative_to(root).with_suffix("").as_posix(),
+                      "description": description or None,
+                      "source": None if doc.get("source") is None else str(doc["source"]),
+                      "steps": len(doc.get("steps") or [])})
+    return found
+
+
+def builtin_scenario(name: str) -> Path:
+    """``find_builtin``'s file, or a problem naming the built-in folder."""
+    found = find_builtin(name)
+    if found is None:
+        raise problem(name[:200], "", f"no built-in scenario of that name under {scenarios_dir()}")
+    return found
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -127,10 +168,56 @@ def read_file(path: str | Path) -> tuple[dict, dict]:
     return resolve(parse_text(data, str(path)), str(path), roots)
 
 
-def resolve(doc: dict, source: str, roots: list[Path] | None = None, depth: int = 0) -> tuple[dict, dict]:
+class _Budget:
+    """What ``include:`` may expand to in one document, all includes and their own
+    includes counted as often as they are included: at most ``MAX_FILE_BYTES`` of fragment
+    text and ``MAX_NODES`` values. Each fragment file is parsed once and counted before it
+    is merged, so a document that repeats a fragment thousands of times is refused at once."""
+
+    def __init__(self):
+        self.bytes, self.nodes, self.parsed = MAX_FILE_BYTES, MAX_NODES, {}
+
+    def _parse(self, path: Path) -> tuple[dict, int, int]:
+        found = self.parsed.get(path)
+        if found is None:
+            raw = path.read_bytes()
+            doc = parse_text(raw, str(path))
+            found = self.parsed[path] = (doc, len(raw), _count(doc))
+        return found
+
+    def check(self, paths: list[Path], source: str) -> None:
+        """Refuse, before anything is merged, includes whose direct expansion is too large."""
+        sizes = [self._parse(path)[1:] for path in paths]
+        if sum(b for b, _ in sizes) > self.bytes or sum(n for _, n in sizes) > self.nodes:
+            raise problem(source, "include", self._message())
+
+    def take(self, path: Path, source: str, where: str) -> dict:
+        doc, size, nodes = self._parse(path)
+        self.bytes -= size
+        self.nodes -= nodes
+        if self.bytes < 0 or self.nodes < 0:
+            raise problem(source, where, self._message())
+        return copy.deepcopy(doc)
+
+    @staticmethod
+    def _message() -> str:
+        return f"includes expand to more than {MAX_FILE_BYTES} bytes or {MAX_NODES} values"
+
+
+def _count(value) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_count(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_count(v) for v in value)
+    return 1
+
+
+def resolve(doc: dict, source: str, roots: list[Path] | None = None, depth: int = 0,
+            budget: _Budget | None = None) -> tuple[dict, dict]:
     """Merge ``doc``'s includes into it. Returns (merged, provenance), where provenance
     maps a path such as ``atrium.institutions[2]`` to the file that item came from."""
     roots = [r for r in (roots or [fixtures_dir()]) if r.is_dir()]
+    budget = budget or _Budget()
     includes = doc.get("include") or []
     if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
         raise problem(source, "include", "expected a list of fixture file names")
@@ -138,10 +225,13 @@ def resolve(doc: dict, source: str, roots: list[Path] | None = None, depth: int 
         raise problem(source, "include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} (a cycle?)")
     merged: dict = {}
     provenance: dict = {}
-    for i, name in enumerate(includes):
-        fragment_path = _fixture(name, roots, source, f"include[{i}]")
-        fragment = parse_text(fragment_path.read_bytes(), str(fragment_path))
-        fragment_doc, fragment_prov = resolve(fragment, str(fragment_path), roots, depth + 1)
+    found: dict = {}
+    paths = [found[name] if name in found else found.setdefault(name, _fixture(name, roots, source, f"include[{i}]"))
+             for i, name in enumerate(includes)]
+    budget.check(paths, source)
+    for i, fragment_path in enumerate(paths):
+        fragment = budget.take(fragment_path, source, f"include[{i}]")
+        fragment_doc, fragment_prov = resolve(fragment, str(fragment_path), roots, depth + 1, budget)
         fragment_doc.pop("name", None)
         _merge(merged, fragment_doc, "", provenance, str(fragment_path))
         provenance.update({k: v for k, v in fragment_prov.items()})
@@ -153,6 +243,8 @@ def resolve(doc: dict, source: str, roots: list[Path] | None = None, depth: int 
 
 
 def _fixture(name: str, roots: list[Path], source: str, path: str) -> Path:
+    if not name or "\x00" in name or len(name) > 255:
+        raise problem(source, path, "an include is a fixture file name of 1-255 characters, without NUL")
     for root in roots:
         candidate = (root / name).resolve()
         if not _inside(candidate, root):

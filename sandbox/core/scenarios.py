@@ -17,13 +17,18 @@ from .db import as_dicts, write_transaction
 from .errors import validation_problems
 from .migrate import prepare_database
 from .scenario_files import ScenarioProblem, dumps, origin, world_document
-from .timeutil import parse_instant, to_db, to_iso
+from .timeutil import InstantRangeError, check_range, parse_instant, to_db, to_iso
 
 CORE_STATE_TABLES = ("sandbox_sequences", "sandbox_faults")
 
 
 class InstantField(fields.Field):
-    """An ISO-8601 instant (or epoch milliseconds) as an aware UTC datetime."""
+    """An ISO-8601 instant (or epoch milliseconds) as an aware UTC datetime, inside the
+    range the sandbox can represent (``timeutil.MIN_INSTANT`` .. ``MAX_INSTANT``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [*self.validators, _in_range]
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
@@ -33,6 +38,13 @@ class InstantField(fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return to_iso(value)
+
+
+def _in_range(value) -> None:
+    try:
+        check_range(value)
+    except InstantRangeError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def scenario_schema(apis) -> Schema:
@@ -61,6 +73,10 @@ def _problem_message(message: str) -> str:
 
 def validate_world(doc: dict, provenance: dict, source: str, apis) -> dict:
     """The validated world, or ScenarioProblem listing every problem found."""
+    problems = [{"file": origin(provenance, path, source), "path": path, "message": message}
+                for path, message in unstorable(doc)]
+    if problems:
+        raise ScenarioProblem(problems)
     try:
         return scenario_schema(apis).load(doc)
     except ValidationError as err:
@@ -69,6 +85,47 @@ def validate_world(doc: dict, provenance: dict, source: str, apis) -> dict:
              "message": _problem_message(p["message"])} for p in validation_problems(err.messages)
         ]
         raise ScenarioProblem(problems) from None
+
+
+INT64 = (-2**63, 2**63 - 1)
+
+
+def unstorable(value, path: str = "", found: list | None = None) -> list[tuple[str, str]]:
+    """(path, message) for every value of a world no database column can hold, whatever
+    field it is in: integers beyond 64 bits, infinite or NaN numbers, text that is not
+    valid Unicode (a lone surrogate escape). At most 50."""
+    found = [] if found is None else found
+    if len(found) >= 50:
+        return found
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if not _encodable(str(key)):
+                found.append((path, "a field name is not valid Unicode text"))
+            else:
+                unstorable(item, where, found)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            unstorable(item, f"{path}[{i}]", found)
+    elif isinstance(value, bool):
+        pass
+    elif isinstance(value, int):
+        if not INT64[0] <= value <= INT64[1]:
+            found.append((path, f"a number outside the 64-bit integer range ({INT64[0]} to {INT64[1]})"))
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            found.append((path, "not a finite number"))
+    elif isinstance(value, str) and not _encodable(value):
+        found.append((path, "not valid Unicode text (a lone surrogate escape?)"))
+    return found
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def set_meta(db, key: str, value: str | None) -> None:
@@ -95,7 +152,9 @@ def build_world(db_path: str, world, apis, *, busy_timeout_s: float = 10.0) -> d
     doc, provenance, source = world_document(world)
     db = prepare_database(db_path, apis, busy_timeout_s)
     try:
-        return load_world(db, doc, provenance, source, apis, startup=True)
+        summary = load_world(db, doc, provenance, source, apis, startup=True)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")       # the file alone holds it: it may be renamed
+        return summary
     finally:
         db.close()
 

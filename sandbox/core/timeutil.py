@@ -7,6 +7,28 @@ from datetime import date, datetime, timedelta, timezone
 UTC = timezone.utc
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
+# Every instant the sandbox clock can take, and every instant a world holds, stays in this
+# range, so that jobs, expiries and windows computed from it (years ahead, at most) can
+# always be represented.
+MIN_INSTANT = datetime(1900, 1, 1, tzinfo=UTC)
+MAX_INSTANT = datetime(9000, 1, 1, tzinfo=UTC)
+RANGE_TEXT = "1900-01-01T00:00:00Z to 9000-01-01T00:00:00Z"
+
+
+class InstantRangeError(ValueError):
+    pass
+
+
+def check_range(dt: datetime | None) -> datetime:
+    """``dt`` (in UTC) if it lies in the range the sandbox can represent, else
+    ``InstantRangeError`` (``None`` stands for an instant too far to compute)."""
+    try:
+        utc = None if dt is None else dt.astimezone(UTC)
+    except (OverflowError, ValueError):
+        utc = None
+    if utc is None or not MIN_INSTANT <= utc <= MAX_INSTANT:
+        raise InstantRangeError(f"outside the instants the sandbox can represent ({RANGE_TEXT})")
+    return utc
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -100,5 +122,7 @@ def parse_duration(text: str) -> timedelta:
         seconds += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
         pos = match.end()
     if not text or pos != len(text):
-        raise ValueError(f"not a duration: {text!r} (use e.g. 90s, 10m, 3h, 2d)")
+        raise ValueError(f"not a duration: {text[:100]!r} (use e.g. 90s, 10m, 3h, 2d)")
+    if seconds > (MAX_INSTANT - MIN_INSTANT).total_seconds():
+        raise InstantRangeError(f"a duration longer than the instants the sandbox can represent ({RANGE_TEXT})")
     return timedelta(seconds=seconds)

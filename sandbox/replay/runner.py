@@ -30,6 +30,7 @@ class FileResult:
     name: str | None = None
     steps: list[StepResult] = field(default_factory=list)
     error: str | None = None  # the file could not be read, validated or loaded
+    seconds: float = 0.0
 
     @property
     def passed(self) -> int:
@@ -40,40 +41,79 @@ class FileResult:
         return sum(1 for s in self.steps if not s.passed) + (1 if self.error else 0)
 
 
+class NoSuchScenario(ValueError):
+    pass
+
+
 def scenario_files(paths) -> list[Path]:
-    """Files named, and every *.yaml / *.yml below folders named, in a stable order."""
+    """Files named, every *.yaml / *.yml below folders named, and, for a name that is
+    neither, the built-in scenario or folder of built-ins of that name (``atrium``,
+    ``atrium/lockout-after-rewards``); in a stable order."""
     found = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
-        else:
+            found.extend(_yaml_below(path))
+        elif path.is_file():
             found.append(path)
+        else:
+            found.extend(builtin_files(str(raw)))
     return found
+
+
+def builtin_files(name: str) -> list[Path]:
+    """The built-in scenario ``name``, or every built-in below the folder ``name``."""
+    from sandbox.core.scenario_files import builtin_scenarios, find_builtin
+
+    found = find_builtin(name)
+    if found is not None:
+        return [found]
+    folder = name.strip("/") + "/"
+    below = [find_builtin(s["name"]) for s in builtin_scenarios() if s["name"].startswith(folder)]
+    if folder != "/" and below:
+        return below
+    raise NoSuchScenario(f"{name}: no such file or folder, and no built-in scenario of that name "
+                         "(rewards-sandbox scenarios lists them)")
+
+
+def _yaml_below(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
 def run_file(path: Path, make_transport, fail_fast: bool = False) -> FileResult:
     result = FileResult(str(path))
+    started = time.perf_counter()
+    try:
+        _run(result, path, make_transport, fail_fast)
+    finally:
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(result: FileResult, path: Path, make_transport, fail_fast: bool) -> None:
     try:
         doc, provenance = read_file(path)
-        result.name = doc.get("name")
-        steps = step_list.load(doc.get("steps") or [])
     except ScenarioProblem as exc:
         result.error = exc.render()
-        return result
+        return
+    result.name = doc.get("name") if isinstance(doc.get("name"), str) else None
+    try:
+        steps = step_list.load(doc.get("steps") or [])
     except ValidationError as err:
-        result.error = "\n".join(f"{path}: steps{_index(p['path'])}: {p['message']}"
-                                 for p in validation_problems(err.messages))
-        return result
+        # every problem of the file in one report: the world's as well as the steps'
+        step_problems = [f"{path}: steps{_index(p['path'])}: {p['message']}"
+                         for p in validation_problems(err.messages)]
+        result.error = "\n".join(world_problems(doc, provenance, path) + step_problems)
+        return
     if not steps:
-        return result
+        return
     transport = make_transport()
     try:
         try:
             transport.start(doc, provenance, str(path))
         except ScenarioProblem as exc:
             result.error = exc.render()
-            return result
+            return
         captured: dict = {}
         for step in steps:
             outcome = _run_step(step, doc, transport, captured)
@@ -82,7 +122,21 @@ def run_file(path: Path, make_transport, fail_fast: bool = False) -> FileResult:
                 break
     finally:
         transport.close()
-    return result
+
+
+def world_problems(doc: dict, provenance: dict, path: Path) -> list[str]:
+    """What loading the world of ``doc`` would report (validation and cross-references),
+    found in a throwaway in-process sandbox so nothing anywhere is changed."""
+    from .transport import InProcess
+
+    sandbox = InProcess()
+    try:
+        sandbox.start({k: v for k, v in doc.items() if k != "steps"}, provenance, str(path))
+    except ScenarioProblem as exc:
+        return exc.render().splitlines()
+    finally:
+        sandbox.close()
+    return []
 
 
 def _index(path: str) -> str:

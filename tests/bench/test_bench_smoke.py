@@ -23,6 +23,7 @@ def test_a_smoke_run_writes_a_report_with_every_case_and_target(tmp_path):
     report = out.read_text()
     for case in [cases.ceiling(), cases.health()] + cases.reads() + cases.writes() + cases.bounds() + cases.lists():
         assert case.name in report
+    assert re.search(r"^\| restore a snapshot of the default world .* \| [\d.]+ ms \|", report, re.M)
     targets = re.findall(r"^\| (?!target \|).+ \| (met|\*\*not met\*\*) \|$", report, re.M)
     assert len(targets) == 4 * 2 + 4 * 2 + 3 + 4 + 1        # ratio and p99 per case, loads, lists, memory
     assert re.search(r"^\| Atrium: list rewards \| 0.8x \| [\d.]+x \| [\d.]+x \| [\d.]+x \|$", report, re.M)

@@ -29,7 +29,9 @@ def dockerfile() -> dict:
         elif line.startswith("CMD "):
             found["cmd"] = json.loads(line[4:])
         elif line.startswith("HEALTHCHECK "):
-            found["healthcheck"] = json.loads(line.split(" CMD ", 1)[1])
+            options, command = line[len("HEALTHCHECK "):].split(" CMD ", 1)
+            found["healthcheck"] = json.loads(command)
+            found["healthcheck_options"] = dict(re.findall(r"--([\w-]+)=(\S+)", options))
         elif line.startswith("EXPOSE "):
             found["expose"] = line.split()[1]
         elif line.startswith("USER "):
@@ -54,6 +56,31 @@ def test_the_dockerfile_has_what_a_service_container_needs():
     # the image installs the pinned versions the suite passed with
     assert spec["pip_install"][:2] == ["pip", "install"] and "constraints.txt" in spec["copied"]
     assert spec["pip_install"][spec["pip_install"].index("-c") + 1] == "constraints.txt"
+
+
+def seconds(duration: str) -> float:
+    """A Docker (Go) duration such as 500ms, 10s, 1m30s, in seconds."""
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h)", duration)
+    assert parts and "".join(n + u for n, u in parts) == duration, duration
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def test_the_healthcheck_reports_healthy_within_about_a_second_of_readiness():
+    """During the start period Docker runs the check every --start-interval (Docker 25+):
+    a container is reported healthy at most that long (plus the check itself) after the
+    server first answers, instead of after the first --interval."""
+    options = dockerfile()["healthcheck_options"]
+    assert seconds(options["start-interval"]) <= 1.0
+    assert seconds(options["start-period"]) >= 10 * seconds(options["start-interval"])
+    assert seconds(options["interval"]) >= seconds(options["start-interval"])
+    assert seconds(options["timeout"]) <= seconds(options["interval"])
+
+
+def test_seconds_reads_docker_durations():
+    assert seconds("500ms") == 0.5 and seconds("10s") == 10 and seconds("1m30s") == 90
+    with pytest.raises(AssertionError):
+        seconds("10")
 
 
 def test_constraints_pin_every_dependency_within_its_range():
@@ -106,16 +133,30 @@ def test_the_cmd_serves_and_the_healthcheck_reports_healthy(fresh_venv, tmp_path
         server = subprocess.Popen(spec["cmd"], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
                                   start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
+        # polled as Docker does while the container starts: every --start-interval
+        interval = seconds(spec["healthcheck_options"]["start-interval"])
+        deadline = time.monotonic() + seconds(spec["healthcheck_options"]["start-period"])
         healthy = False
         while time.monotonic() < deadline and not healthy:
             healthy = subprocess.run(healthcheck, env=env, cwd=tmp_path).returncode == 0
             if not healthy:
                 assert server.poll() is None, (tmp_path / "server.log").read_text()
-                time.sleep(0.2)
+                time.sleep(interval)
         assert healthy, (tmp_path / "server.log").read_text()
         assert (tmp_path / "data" / "sandbox.sqlite").exists()
         assert f"0.0.0.0:{port}/atrium" in (tmp_path / "server.log").read_text()
     finally:
         server.terminate()
         assert server.wait(timeout=20) == 0
+
+
+def test_the_healthcheck_needs_no_admin_token(live_server):
+    """Health holds no secret: the container reports healthy with SANDBOX_ADMIN_TOKEN set,
+    whether or not the check's environment has the token."""
+    server = live_server("default", env={"SANDBOX_ADMIN_TOKEN": "s3cret"})
+    port = server.url.rsplit(":", 1)[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")}
+    check = [sys.executable, "-m", "sandbox.healthcheck"]
+    assert subprocess.run(check, env={**env, "SANDBOX_PORT": port}).returncode == 0
+    assert subprocess.run(check, env={**env, "SANDBOX_PORT": port, "SANDBOX_ADMIN_TOKEN": "wrong"}).returncode == 0
+    assert subprocess.run(check, env={**env, "SANDBOX_PORT": str(free_port())}).returncode == 1

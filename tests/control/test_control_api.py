@@ -240,9 +240,18 @@ def test_namespaces_are_isolated_by_header_and_by_path_prefix(client):
     assert client.get("/dummy/wallets/a", headers={"X-Sandbox-Namespace": "../etc"}).status_code == 400
 
 
-def test_the_number_of_namespaces_is_capped_dropping_the_oldest(make_app):
+def test_at_the_cap_a_new_namespace_is_refused_unless_one_is_idle(make_app):
     client = make_app(WORLD, apis=[dummy_api.API], namespace_limit=3).test_client()
-    for name in ["n1", "n2", "n3", "n4"]:
-        client.post(f"/_ns/{name}/dummy/wallets/a/spend", json={"amount": 1})
+    for name in ["n1", "n2", "n3"]:
+        assert client.post(f"/_ns/{name}/dummy/wallets/a/spend", json={"amount": 1}).status_code == 200
+    refused = client.post("/_ns/n4/dummy/wallets/a/spend", json={"amount": 1})
+    assert refused.status_code == 503 and "3 namespaces" in refused.json["dummy_error"]
+    assert int(refused.headers["Retry-After"]) >= 1
     names = [n["name"] for n in client.get("/_sandbox/namespaces").json["namespaces"]]
+    assert names == ["n1", "n2", "n3"]
+    assert client.get("/_ns/n1/dummy/wallets/a").json["balance"] == 9       # nobody's state was dropped
+    idle = make_app(WORLD, apis=[dummy_api.API], namespace_limit=3, namespace_idle_seconds=0).test_client()
+    for name in ["n1", "n2", "n3", "n4"]:
+        assert idle.post(f"/_ns/{name}/dummy/wallets/a/spend", json={"amount": 1}).status_code == 200
+    names = [n["name"] for n in idle.get("/_sandbox/namespaces").json["namespaces"]]
     assert len(names) == 3 and "n4" in names

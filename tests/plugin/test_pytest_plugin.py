@@ -36,3 +36,25 @@ def test_the_readme_example_is_this_suites_example():
     root = Path(__file__).resolve().parents[2]
     example = (root / "tests" / "plugin" / "test_readme_example.py").read_text()
     assert f"```python\n{example}```" in (root / "README.md").read_text()
+
+
+def test_snapshot_and_restore_put_the_state_and_clock_back_mid_test(rewards_sandbox):
+    base, auth = rewards_sandbox.base_url("saasquatch"), ("", "TEST_B4BYA15POHYQ284HBND1")
+    balance = f"{base}/api/v1/test_abo912126tastastt/reward/balance?accountId=613611"
+    rewards_sandbox.clock.freeze("2026-01-15T09:00:00Z")
+    before = requests.get(balance, auth=auth).json()
+    taken = rewards_sandbox.snapshot("before-redeem")
+    assert taken["name"] == "before-redeem" and taken["scenario"] == "default"
+
+    r = requests.post(f"{base}/api/v1/test_abo912126tastastt/credit/bulkredeem",
+                      json={"accountId": "613611", "unit": "CENTS", "amount": 100}, auth=auth)
+    assert r.status_code == 200
+    rewards_sandbox.clock.advance("3d")
+    assert requests.get(balance, auth=auth).json() != before
+
+    restored = rewards_sandbox.restore("before-redeem")
+    assert restored["name"] == "default"
+    assert requests.get(balance, auth=auth).json() == before
+    assert rewards_sandbox.clock.now() == "2026-01-15T09:00:00Z"
+    # the journal is not part of a snapshot: the redeem is still recorded
+    assert [e["status"] for e in rewards_sandbox.requests(method="POST")] == [200]

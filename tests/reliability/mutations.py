@@ -13,7 +13,7 @@ NOT_JSON = [
     b"42", b"true", b'{"x": NaN}', b'{"x": -Infinity}', b'"\\ud800"', b'{"x": "\\udfff"}',
     b"[" * 100_000 + b"]" * 100_000, b'{"x": 1' + b"0" * 100_000 + b"}", b'{"a": 1, "a": [}',
 ]
-WRONG_TYPES = [None, True, 0, -1, 0.5, 10**30, "", "text", [], {}, [{}], {"k": "v"}]
+WRONG_TYPES = [None, True, 0, -1, 0.5, 10**30, 2**63, "", "text", "\ud800", [], {}, [{}], {"k": "v"}]
 SQLISH = ["' OR '1'='1", "1; DROP TABLE users; --", "\" OR \"\"=\"", "%' --", "1 UNION SELECT * FROM sqlite_master"]
 NASTY_STRINGS = [
     *SQLISH, "x" * 100_000, "\u0000", "\x1b[31m\r\n\t", "ü☃𝔘\u202e\u200b", "\ud800", "..", "../../etc/passwd",

@@ -5,6 +5,7 @@ import uuid
 from sandbox.core.apis import ApiPackage
 
 from . import auth, errors, routes, scenario, schemas, store  # noqa: F401  (the parts API is made of)
+from .service.exchange import ROLLBACK_FAULT
 
 API = ApiPackage.assemble(
     sys.modules[__name__],
@@ -12,6 +13,7 @@ API = ApiPackage.assemble(
     content_type=errors.CONTENT_TYPE,
     # every AIR answer carries x-ees-called-unique-id, the per-call id AIR clients log
     headers=lambda: {"x-ees-called-unique-id": uuid.uuid4().hex},
+    named_faults={ROLLBACK_FAULT: "an exchange whose coupon issuance fails is not rolled back: 207, the debit stands"},
     extra_prefixes=("/2.0",),
     title="Eagle Eye AIR API (wallets, accounts, reward-bank exchange)",
     security={

@@ -12,6 +12,7 @@ API = ApiPackage.assemble(
     sys.modules[__name__],
     name="dummy",
     secret_headers=(auth.KEY_HEADER,),
+    named_faults={"rollback_fails": "the dummy API fails its rollback"},
     title="Dummy wallets",
     security={"key": {"type": "apiKey", "in": "header", "name": auth.KEY_HEADER}},
 )
