@@ -198,27 +198,82 @@ for _kind in jobs.JOB_TYPES:
 
 # -- what the jobs gathered -------------------------------------------------------------
 
+def _beta() -> bool:
+    return current().answer_type == auth.CONTENT_TYPES["beta"]
+
+
+def _accounts_answer(rows: list[dict], total: int, page: int, per_page: int):
+    beta = _beta()
+    return answer({"accounts": [schemas.account(r, beta) for r in rows],
+                   "pagination": schemas.pagination(page, per_page, total)})
+
+
+def _transactions_answer(user_guid: str, **scope):
+    given = query(schemas.transaction_query)
+    dates = {k: given[k].isoformat() for k in ("from_date", "to_date") if k in given}
+    page, per_page, offset = _page()
+    rows, total = holdings.list_transactions(state_db(), request_now(), _client_id(), user_guid, **scope,
+                                             **dates, limit=per_page, offset=offset)
+    return answer({"transactions": [schemas.transaction(r) for r in rows],
+                   "pagination": schemas.pagination(page, per_page, total)})
+
+
+@bp.get("/users/<user_guid>/accounts")
+@documented(summary="List accounts for a user (beta Accept adds the reward fields)",
+            query=schemas.PageQuery, errors=(406,))
+def list_user_accounts(user_guid):
+    page, per_page, offset = _page()
+    rows, total = holdings.list_accounts(state_db(), request_now(), _client_id(), user_guid, None, per_page, offset)
+    return _accounts_answer(rows, total, page, per_page)
+
+
+@bp.get("/users/<user_guid>/accounts/<account_guid>")
+@documented(summary="Read an account (beta Accept adds the reward fields)", errors=(406,))
+def read_account(user_guid, account_guid):
+    row = holdings.read_account(state_db(), request_now(), _client_id(), user_guid, account_guid)
+    return answer({"account": schemas.account(row, _beta())})
+
+
 @bp.get(MEMBER + "/accounts")
-@documented(summary="List member accounts", errors=(406,))
+@documented(summary="List member accounts (beta Accept adds the reward fields)",
+            query=schemas.PageQuery, errors=(406,))
 def list_member_accounts(user_guid, member_guid):
     page, per_page, offset = _page()
-    member, rows, total = holdings.list_accounts(state_db(), request_now(), _client_id(), user_guid,
-                                                 member_guid, per_page, offset)
-    beta = current().answer_type == auth.CONTENT_TYPES["beta"]
-    return answer({"accounts": [schemas.account(r, member, beta) for r in rows],
-                     "pagination": schemas.pagination(page, per_page, total)})
+    rows, total = holdings.list_accounts(state_db(), request_now(), _client_id(), user_guid, member_guid,
+                                         per_page, offset)
+    return _accounts_answer(rows, total, page, per_page)
+
+
+@bp.get(MEMBER + "/accounts/<account_guid>")
+@documented(summary="Read an account by member (beta Accept adds the reward fields)", errors=(406,))
+def read_account_by_member(user_guid, member_guid, account_guid):
+    row = holdings.read_account(state_db(), request_now(), _client_id(), user_guid, account_guid, member_guid)
+    return answer({"account": schemas.account(row, _beta())})
+
+
+@bp.get("/users/<user_guid>/transactions")
+@documented(summary="List transactions for a user", query=schemas.TransactionQuery, errors=(406,))
+def list_user_transactions(user_guid):
+    return _transactions_answer(user_guid)
+
+
+@bp.get("/users/<user_guid>/accounts/<account_guid>/transactions")
+@documented(summary="List account transactions", query=schemas.TransactionQuery, errors=(406,))
+def list_account_transactions(user_guid, account_guid):
+    return _transactions_answer(user_guid, account_guid=account_guid)
 
 
 @bp.get(MEMBER + "/transactions")
 @documented(summary="List member transactions", query=schemas.TransactionQuery, errors=(406,))
 def list_member_transactions(user_guid, member_guid):
-    given = query(schemas.transaction_query)
-    dates = [given[k].isoformat() if k in given else None for k in ("from_date", "to_date")]
-    page, per_page, offset = _page()
-    _, rows, total = holdings.list_transactions(state_db(), request_now(), _client_id(), user_guid,
-                                                member_guid, *dates, per_page, offset)
-    return answer({"transactions": [schemas.transaction(r) for r in rows],
-                     "pagination": schemas.pagination(page, per_page, total)})
+    return _transactions_answer(user_guid, member_guid=member_guid)
+
+
+@bp.get("/users/<user_guid>/transactions/<transaction_guid>")
+@documented(summary="Read a transaction", errors=(406,))
+def read_transaction(user_guid, transaction_guid):
+    row = holdings.read_transaction(state_db(), request_now(), _client_id(), user_guid, transaction_guid)
+    return answer({"transaction": schemas.transaction(row)})
 
 
 @bp.get(MEMBER + "/rewards")

@@ -67,6 +67,9 @@ TRANSACTION_ATTRIBUTES = {
     "guid": _guid("TRN"),
     "account_guid": fields.String(allow_none=True),
     "date": fields.Date(allow_none=True),
+    # sandbox setting: dated this many days before the scenario's clock (stays inside MX's
+    # default 90-day window in a world on the real clock)
+    "days_ago": fields.Integer(strict=True, validate=validate.Range(min=0, max=3650)),
 }
 
 
@@ -247,8 +250,8 @@ def _seed_member(db, now, rows: dict, user_guid: str, member: dict, institutions
     _check_account_refs(member, where)
     accounts, transactions, rewards = holding_rows(db, user_guid, guid, {
         "accounts": member["accounts"],
-        "transactions": [{**t, "date": t["date"].isoformat() if t.get("date") else None}
-                         for t in member["transactions"]],
+        "transactions": [_dated(t, now, f"{where}.transactions[{i}]")
+                         for i, t in enumerate(member["transactions"])],
         "rewards": [{**r, "expires_on": r["expires_on"].isoformat() if r.get("expires_on") else None}
                     for r in member["rewards"]],
     })
@@ -287,6 +290,17 @@ def _job_rows(member_guid: str, member: dict, institution: dict, status: str, cr
         })
         previous_end, previous_outcome = end, outcome
     return found
+
+
+def _dated(txn: dict, now, where: str) -> dict:
+    """A transaction with its date as YYYY-MM-DD: the one given, ``days_ago`` days before
+    the clock, or (neither) the clock's day, so every transaction has a date to filter on."""
+    txn = dict(txn)
+    days_ago = txn.pop("days_ago", None)
+    if days_ago is not None and txn.get("date"):
+        raise problem(None, f"{where}.days_ago", "give either date or days_ago, not both")
+    day = txn.get("date") or (now - timedelta(days=days_ago or 0)).date()
+    return {**txn, "date": day.isoformat()}
 
 
 def _check_account_refs(member: dict, where: str) -> None:

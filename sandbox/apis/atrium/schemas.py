@@ -91,9 +91,15 @@ class InstitutionQuery(_Body):
     supports_transaction_history = fields.Boolean()
 
 
-class TransactionQuery(_Body):
-    from_date = fields.Date()
-    to_date = fields.Date()
+class PageQuery(_Body):
+    """MX's paging parameters; read leniently by ``paging`` (unusable values fall back)."""
+    page = Text(metadata={"description": "Specify current page (default 1)."})
+    records_per_page = Text(metadata={"description": "Specify records per page (default 25, at most 100)."})
+
+
+class TransactionQuery(PageQuery):
+    from_date = fields.Date(metadata={"description": "Default: 90 days before the request."})
+    to_date = fields.Date(metadata={"description": "Default: 5 days after the request."})
 
 
 class ErrorMessage(Schema):
@@ -221,10 +227,11 @@ TRANSACTION_FIELDS = (
     "transacted_at", "type", "updated_at", "user_guid")
 
 
-def account(row: dict, member_row: dict, beta: bool) -> dict:
+def account(row: dict, beta: bool) -> dict:
+    """An account; the beta Accept header adds the reward fields (MX's beta Account)."""
     names = sorted(ACCOUNT_FIELDS + BETA_ACCOUNT_FIELDS) if beta else ACCOUNT_FIELDS
     values = {**row["data"], "guid": row["guid"], "member_guid": row["member_guid"],
-              "user_guid": row["user_guid"], "institution_code": member_row["institution_code"]}
+              "user_guid": row["user_guid"], "institution_code": row["institution_code"]}
     return {name: values.get(name) for name in names}
 
 

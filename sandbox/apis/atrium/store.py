@@ -306,26 +306,57 @@ def _decoded(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def list_accounts(db, member_guid: str, limit: int, offset: int) -> tuple[list[dict], int]:
-    total = _count(db, "SELECT COUNT(*) FROM atrium_accounts WHERE member_guid = ?", [member_guid])
-    rows = as_dicts(db.execute("SELECT * FROM atrium_accounts WHERE member_guid = ? ORDER BY rowid LIMIT ? OFFSET ?",
-                               [member_guid, limit, offset]))
+_ACCOUNT_SELECT = ("SELECT a.*, m.institution_code FROM atrium_accounts a"
+                   " JOIN atrium_members m ON m.guid = a.member_guid")
+
+
+def _marks(values) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def list_accounts(db, member_guids: list[str], limit: int, offset: int) -> tuple[list[dict], int]:
+    """The accounts of these members (in the order stored), with their institution_code."""
+    if not member_guids:
+        return [], 0
+    where = f"a.member_guid IN ({_marks(member_guids)})"
+    total = _count(db, f"SELECT COUNT(*) FROM atrium_accounts a WHERE {where}", member_guids)
+    rows = as_dicts(db.execute(f"{_ACCOUNT_SELECT} WHERE {where} ORDER BY a.rowid LIMIT ? OFFSET ?",
+                               member_guids + [limit, offset]))
     return _decoded(rows), total
 
 
-def list_transactions(db, member_guid: str, from_date: str | None, to_date: str | None,
+def get_account(db, user_guid: str, account_guid: str) -> dict | None:
+    row = as_dict(db.execute(f"{_ACCOUNT_SELECT} WHERE a.guid = ? AND a.user_guid = ?",
+                             [account_guid, user_guid]).fetchone())
+    return None if row is None else _decoded([row])[0]
+
+
+def list_transactions(db, member_guids: list[str], account_guid: str | None, from_date: str, to_date: str,
                       limit: int, offset: int) -> tuple[list[dict], int]:
-    where, params = "member_guid = ?", [member_guid]
-    if from_date:
-        where += " AND date >= ?"
-        params.append(from_date)
-    if to_date:
-        where += " AND date <= ?"
-        params.append(to_date)
+    """The transactions of these members (of one account when given) dated from ``from_date``
+    to ``to_date`` inclusive (YYYY-MM-DD), in the order stored."""
+    if not member_guids:
+        return [], 0
+    where = f"member_guid IN ({_marks(member_guids)}) AND date >= ? AND date <= ?"
+    params = [*member_guids, from_date, to_date]
+    if account_guid is not None:
+        where += " AND account_guid = ?"
+        params.append(account_guid)
     total = _count(db, f"SELECT COUNT(*) FROM atrium_transactions WHERE {where}", params)
     rows = as_dicts(db.execute(f"SELECT * FROM atrium_transactions WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
                                params + [limit, offset]))
     return _decoded(rows), total
+
+
+def get_transaction(db, user_guid: str, transaction_guid: str) -> dict | None:
+    row = as_dict(db.execute("SELECT * FROM atrium_transactions WHERE guid = ? AND user_guid = ?",
+                             [transaction_guid, user_guid]).fetchone())
+    return None if row is None else _decoded([row])[0]
+
+
+def members_of_user(db, user_guid: str) -> list[dict]:
+    """Every member of a user (for the user-level reads), in the order created."""
+    return as_dicts(db.execute(f"{_MEMBER_SELECT} WHERE m.user_guid = ? ORDER BY m.rowid", [user_guid]))
 
 
 def list_rewards(db, member_guid: str) -> list[dict]:
