@@ -69,6 +69,7 @@ def _atrium(t: str) -> list[Route]:
         Route("atrium", "GET", "/institutions", query={"name": "MX"}),
         Route("atrium", "GET", "/institutions/{code}", {"code": "mxbank"}),
         Route("atrium", "GET", "/institutions/{code}/credentials", {"code": "mxbank"}),
+        Route("atrium", "GET", "/credit_card_products/{guid}", {"guid": "CCA-shared"}),
         Route("atrium", "POST", "/users", body={"user": {"identifier": f"new-{t}", "metadata": "{}"}}),
         Route("atrium", "GET", "/users", query={"page": 1, "records_per_page": 10}),
         Route("atrium", "GET", "/users/{user_guid}", user),

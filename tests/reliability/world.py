@@ -33,6 +33,7 @@ def _atrium_user(t: str) -> dict:
 ATRIUM = {
     "institutions": [{"code": "mxbank", "supports_account_identification": True,
                       "supports_account_statement": True, "supports_transaction_history": True}],
+    "credit_card_products": [{"guid": "CCA-shared", "name": "Shared card", "has_travel_rewards": True}],
     "clients": [{"client_id": f"client-{t}", "api_key": f"atrium-key-{t}",
                  "features": ["rewards", "identification", "verification", "statements", "extended_history"]}
                 for t in "ab"],

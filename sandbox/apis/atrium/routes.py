@@ -12,7 +12,7 @@ from . import auth, errors, schemas
 from .service import holdings, institutions, jobs, members, users
 
 bp = Blueprint("atrium", __name__)
-BETA_ENDPOINTS = {"fetch_rewards", "list_rewards", "read_reward"}
+BETA_ENDPOINTS = {"fetch_rewards", "list_rewards", "read_reward", "read_credit_card_product"}
 MEMBER = "/users/<user_guid>/members/<member_guid>"
 
 
@@ -103,6 +103,13 @@ def read_institution(code):
 @documented(summary="Read institution credentials", errors=(406,))
 def read_institution_credentials(code):
     return answer({"credentials": institutions.read_institution_credentials(state_db(), code)})
+
+
+@bp.get("/credit_card_products/<guid>")
+@documented(summary="Read a credit card product (beta Accept header)", errors=(406,))
+def read_credit_card_product(guid):
+    return answer({"credit_card_product": schemas.credit_card_product(
+        institutions.read_credit_card_product(state_db(), guid))})
 
 
 # -- members ----------------------------------------------------------------------------

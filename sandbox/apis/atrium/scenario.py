@@ -156,9 +156,22 @@ class InstitutionSchema(_Strict):
     job_seconds = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=86400))
 
 
+class CreditCardProductSchema(_Strict):
+    """MX's Atrium beta CreditCardProduct fields (atrium.md 5.5)."""
+    guid = fields.String(required=True, validate=validate.Regexp(r"^CCA-[A-Za-z0-9_-]{1,100}$",
+                                                                 error="Expected a guid such as CCA-1234."))
+    name = fields.String(allow_none=True)
+    annual_fee = fields.Float(**_FLOAT)
+    has_cashback_rewards = fields.Boolean(allow_none=True)
+    has_travel_rewards = fields.Boolean(allow_none=True)
+    has_zero_percent_introductory_rate = fields.Boolean(allow_none=True)
+    is_small_business_card = fields.Boolean(allow_none=True)
+
+
 class SectionSchema(_Strict):
     clients = fields.List(fields.Nested(ClientSchema), load_default=list)
     institutions = fields.List(fields.Nested(InstitutionSchema), load_default=list)
+    credit_card_products = fields.List(fields.Nested(CreditCardProductSchema), load_default=list)
     users = fields.List(fields.Nested(UserSchema), load_default=list)
 
 
@@ -169,6 +182,7 @@ def seed(ctx, section: dict) -> None:
     db = ctx.db
     clients = _seed_clients(db, section["clients"])
     institutions = _seed_institutions(db, section["institutions"])
+    _seed_credit_card_products(db, section["credit_card_products"])
     rows = {"users": [], "members": [], "jobs": [], "accounts": [], "transactions": [], "rewards": []}
     seen_users, identifiers = set(), set()
     seen = {"members": set(), "accounts": set(), "transactions": set(), "rewards": set()}
@@ -208,6 +222,16 @@ def _seed_clients(db, clients: list[dict]) -> set:
 
 def _json_list(values: list[str]) -> str:
     return json.dumps(sorted(set(values)))
+
+
+def _seed_credit_card_products(db, products: list[dict]) -> None:
+    seen = set()
+    rows = []
+    for p, product in enumerate(products):
+        _unique(product["guid"], seen, f"atrium.credit_card_products[{p}].guid", "duplicate guid")
+        row = {name: product.get(name) for name in ("guid", "name", "annual_fee") + schemas.CREDIT_CARD_PRODUCT_FLAGS}
+        rows.append({k: int(v) if isinstance(v, bool) else v for k, v in row.items()})
+    store.insert_many(db, "credit_card_products", rows)
 
 
 def _seed_institutions(db, overrides: list[dict]) -> dict:

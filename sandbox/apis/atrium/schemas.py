@@ -241,6 +241,16 @@ def transaction(row: dict) -> dict:
     return {name: values.get(name) for name in TRANSACTION_FIELDS}
 
 
+CREDIT_CARD_PRODUCT_FLAGS = ("has_cashback_rewards", "has_travel_rewards", "has_zero_percent_introductory_rate",
+                             "is_small_business_card")
+
+
+def credit_card_product(row: dict) -> dict:
+    """The fields of MX's Atrium beta CreditCardProduct (atrium.md 5.5), flags as booleans."""
+    flags = {name: None if row[name] is None else bool(row[name]) for name in CREDIT_CARD_PRODUCT_FLAGS}
+    return {"annual_fee": row["annual_fee"], "guid": row["guid"], **flags, "name": row["name"]}
+
+
 def reward(row: dict) -> dict:
     """Exactly the seed's fields (001_7a9f313228bca7e3.txt) plus ``updated_at``."""
     return {

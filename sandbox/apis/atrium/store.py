@@ -118,6 +118,22 @@ def _initial(db):
     """)
 
 
+@migrations(name="0002_credit_card_products")
+def _credit_card_products(db):
+    db.executescript("""
+        -- the beta credit card products (atrium.md 5.5), described by the scenario
+        CREATE TABLE IF NOT EXISTS atrium_credit_card_products (
+            guid TEXT PRIMARY KEY,
+            name TEXT,
+            annual_fee NUMERIC,
+            has_cashback_rewards INTEGER CHECK (has_cashback_rewards IN (0, 1)),
+            has_travel_rewards INTEGER CHECK (has_travel_rewards IN (0, 1)),
+            has_zero_percent_introductory_rate INTEGER CHECK (has_zero_percent_introductory_rate IN (0, 1)),
+            is_small_business_card INTEGER CHECK (is_small_business_card IN (0, 1))
+        );
+    """)
+
+
 # -- inserts used by both the seeder and the services --------------------------------
 
 INSERT_CLIENT = "INSERT INTO atrium_clients (client_id, api_key, features) VALUES (?, ?, ?)"
@@ -152,7 +168,14 @@ INSERT_REWARD = (
     " :unit_type, :description, :expires_on, :created_at, :updated_at)")
 
 
-_INSERTS = {"clients": INSERT_CLIENT, "institutions": INSERT_INSTITUTION, "users": INSERT_USER,
+INSERT_CREDIT_CARD_PRODUCT = (
+    "INSERT INTO atrium_credit_card_products (guid, name, annual_fee, has_cashback_rewards, has_travel_rewards,"
+    " has_zero_percent_introductory_rate, is_small_business_card)"
+    " VALUES (:guid, :name, :annual_fee, :has_cashback_rewards, :has_travel_rewards,"
+    " :has_zero_percent_introductory_rate, :is_small_business_card)")
+
+
+_INSERTS = {"credit_card_products": INSERT_CREDIT_CARD_PRODUCT, "clients": INSERT_CLIENT, "institutions": INSERT_INSTITUTION, "users": INSERT_USER,
             "members": INSERT_MEMBER, "jobs": INSERT_JOB, "accounts": INSERT_ACCOUNT,
             "transactions": INSERT_TRANSACTION, "rewards": INSERT_REWARD}
 
@@ -366,3 +389,7 @@ def list_rewards(db, member_guid: str) -> list[dict]:
 def get_reward(db, member_guid: str, reward_guid: str) -> dict | None:
     return as_dict(db.execute("SELECT * FROM atrium_rewards WHERE member_guid = ? AND guid = ?",
                               [member_guid, reward_guid]).fetchone())
+
+
+def get_credit_card_product(db, guid: str) -> dict | None:
+    return as_dict(db.execute("SELECT * FROM atrium_credit_card_products WHERE guid = ?", [guid]).fetchone())
