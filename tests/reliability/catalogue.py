@@ -100,6 +100,12 @@ def _atrium(t: str) -> list[Route]:
         Route("atrium", "GET", "/users/{user_guid}/transactions/{transaction_guid}",
               {**user, "transaction_guid": f"TRN-{t}"}),
         Route("atrium", "GET", f"{m}/transactions", member, query={"from_date": "2026-01-01"}),
+        Route("atrium", "GET", f"{m}/account_numbers", member),
+        Route("atrium", "GET", "/users/{user_guid}/accounts/{account_guid}/account_numbers",
+              {**user, "account_guid": f"ACT-{t}"}),
+        Route("atrium", "GET", f"{m}/account_owners", member),
+        Route("atrium", "GET", f"{m}/statements", member, query={"page": 1, "records_per_page": 10}),
+        Route("atrium", "GET", f"{m}/statements/{{statement_guid}}", {**member, "statement_guid": f"STA-{t}"}),
         Route("atrium", "GET", f"{m}/rewards", member),
         Route("atrium", "GET", f"{m}/rewards/{{reward_guid}}", {**member, "reward_guid": f"RWD-{t}"}),
     ]

@@ -9,7 +9,7 @@ from sandbox.core.http import answer, json_body, query
 from sandbox.core.openapi import AnyObject, documented
 
 from . import auth, errors, schemas
-from .service import holdings, institutions, jobs, members, users
+from .service import holdings, institutions, jobs, members, premium, users
 
 bp = Blueprint("atrium", __name__)
 BETA_ENDPOINTS = {"fetch_rewards", "list_rewards", "read_reward", "read_credit_card_product"}
@@ -281,6 +281,50 @@ def list_member_transactions(user_guid, member_guid):
 def read_transaction(user_guid, transaction_guid):
     row = holdings.read_transaction(state_db(), request_now(), _client_id(), user_guid, transaction_guid)
     return answer({"transaction": schemas.transaction(row)})
+
+
+# -- what the premium jobs gathered (404 until the job has completed) -------------------
+
+@bp.get(MEMBER + "/account_numbers")
+@documented(summary="List account numbers (after a completed verify)", errors=(406,))
+def list_account_numbers(user_guid, member_guid):
+    rows, _ = premium.list_results(state_db(), request_now(), _client_id(), user_guid, member_guid, "account_number")
+    return answer({"account_numbers": [schemas.account_number(r) for r in rows]})
+
+
+@bp.get("/users/<user_guid>/accounts/<account_guid>/account_numbers")
+@documented(summary="List account numbers by account (after a completed verify)", errors=(406,))
+def list_account_numbers_by_account(user_guid, account_guid):
+    db, now = state_db(), request_now()
+    account = holdings.read_account(db, now, _client_id(), user_guid, account_guid)
+    rows, _ = premium.list_results(db, now, _client_id(), user_guid, account["member_guid"], "account_number",
+                                   account_guid)
+    return answer({"account_numbers": [schemas.account_number(r) for r in rows]})
+
+
+@bp.get(MEMBER + "/account_owners")
+@documented(summary="List account owners (after a completed identify)", errors=(406,))
+def list_account_owners(user_guid, member_guid):
+    rows, _ = premium.list_results(state_db(), request_now(), _client_id(), user_guid, member_guid, "account_owner")
+    return answer({"account_owners": [schemas.account_owner(r) for r in rows]})
+
+
+@bp.get(MEMBER + "/statements")
+@documented(summary="List member statements (after a completed fetch_statements)", query=schemas.PageQuery,
+            errors=(406,))
+def list_member_statements(user_guid, member_guid):
+    page, per_page, offset = _page()
+    rows, total = premium.list_results(state_db(), request_now(), _client_id(), user_guid, member_guid,
+                                       "statement", limit=per_page, offset=offset)
+    return answer({"statements": [schemas.statement(r) for r in rows],
+                   "pagination": schemas.pagination(page, per_page, total)})
+
+
+@bp.get(MEMBER + "/statements/<statement_guid>")
+@documented(summary="Read a member statement (after a completed fetch_statements)", errors=(406,))
+def read_member_statement(user_guid, member_guid, statement_guid):
+    row = premium.read_statement(state_db(), request_now(), _client_id(), user_guid, member_guid, statement_guid)
+    return answer({"statement": schemas.statement(row)})
 
 
 @bp.get(MEMBER + "/rewards")

@@ -17,6 +17,7 @@ from . import schemas, store
 from .service.catalogue import BUILT_IN_INSTITUTIONS, INSTITUTION_DEFAULTS
 from .service.connection import credential_outcome
 from .service.holdings import holding_rows
+from .service.premium import result_rows
 from .service.jobs import FEATURES
 from .service.members import MEMBER_LIMIT
 
@@ -73,6 +74,20 @@ TRANSACTION_ATTRIBUTES = {
 }
 
 
+_TEXT = dict(allow_none=True)
+ACCOUNT_NUMBER_ATTRIBUTES = {"account_guid": fields.String(required=True),
+                             **{n: fields.String(**_TEXT) for n in ("account_number", "institution_number",
+                                                                     "routing_number", "transit_number")}}
+ACCOUNT_OWNER_ATTRIBUTES = {"guid": _guid("ACO"), "account_guid": fields.String(required=True),
+                            **{n: fields.String(**_TEXT) for n in ("address", "city", "country", "email",
+                                                                    "owner_name", "postal_code", "state")}}
+STATEMENT_ATTRIBUTES = {"guid": _guid("STA"), "account_guid": fields.String(required=True),
+                        "content_hash": fields.String(**_TEXT), "uri": fields.String(**_TEXT),
+                        "created_at": InstantField(allow_none=True), "updated_at": InstantField(allow_none=True)}
+PREMIUM_LISTS = {"account_numbers": ACCOUNT_NUMBER_ATTRIBUTES, "account_owners": ACCOUNT_OWNER_ATTRIBUTES,
+                 "statements": STATEMENT_ATTRIBUTES}
+
+
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
@@ -123,6 +138,10 @@ class MemberSchema(_Strict):
     transactions = fields.List(SparseRecord(TRANSACTION_ATTRIBUTES), load_default=list)
     rewards = fields.List(fields.Nested(RewardSchema), load_default=list)
     jobs = fields.List(fields.Nested(JobSchema), load_default=list)
+    # what verify / identify / fetch_statements gather (left out: generated from the accounts)
+    account_numbers = fields.List(SparseRecord(ACCOUNT_NUMBER_ATTRIBUTES, required=("account_guid",)))
+    account_owners = fields.List(SparseRecord(ACCOUNT_OWNER_ATTRIBUTES, required=("account_guid",)))
+    statements = fields.List(SparseRecord(STATEMENT_ATTRIBUTES, required=("account_guid",)))
 
 
 class UserSchema(_Strict):
@@ -183,9 +202,11 @@ def seed(ctx, section: dict) -> None:
     clients = _seed_clients(db, section["clients"])
     institutions = _seed_institutions(db, section["institutions"])
     _seed_credit_card_products(db, section["credit_card_products"])
-    rows = {"users": [], "members": [], "jobs": [], "accounts": [], "transactions": [], "rewards": []}
+    rows = {"users": [], "members": [], "jobs": [], "accounts": [], "transactions": [], "rewards": [],
+            "premium_results": []}
     seen_users, identifiers = set(), set()
-    seen = {"members": set(), "accounts": set(), "transactions": set(), "rewards": set()}
+    seen = {"members": set(), "accounts": set(), "transactions": set(), "rewards": set(),
+            "account_owners": set(), "statements": set()}
     for u, user in enumerate(section["users"]):
         where = f"atrium.users[{u}]"
         if user["client_id"] not in clients:
@@ -199,7 +220,7 @@ def seed(ctx, section: dict) -> None:
                               "metadata": user.get("metadata"), "is_disabled": int(user["is_disabled"])})
         for m, member in enumerate(user["members"]):
             _seed_member(db, ctx.now, rows, guid, member, institutions, seen, f"{where}.members[{m}]")
-    for table in ("users", "members", "jobs", "accounts", "transactions", "rewards"):
+    for table in ("users", "members", "jobs", "accounts", "transactions", "rewards", "premium_results"):
         store.insert_many(db, table, rows[table])
 
 
@@ -267,8 +288,8 @@ def _seed_member(db, now, rows: dict, user_guid: str, member: dict, institutions
         "successfully_aggregated_at": to_db(member.get("successfully_aggregated_at") or connected_since),
     })
     rows["jobs"].extend(jobs)
-    for kind in ("accounts", "transactions", "rewards"):
-        for i, item in enumerate(member[kind]):
+    for kind in ("accounts", "transactions", "rewards", "account_owners", "statements"):
+        for i, item in enumerate(member.get(kind) or []):
             if item.get("guid"):
                 _unique(item["guid"], seen[kind], f"{where}.{kind}[{i}].guid", "duplicate guid")
     _check_account_refs(member, where)
@@ -282,6 +303,9 @@ def _seed_member(db, now, rows: dict, user_guid: str, member: dict, institutions
     rows["accounts"].extend(accounts)
     rows["transactions"].extend(transactions)
     rows["rewards"].extend(rewards)
+    given = {name: [{k: to_db(v) if k.endswith("_at") else v for k, v in item.items()} for item in member[name]]
+             for name in PREMIUM_LISTS if member.get(name) is not None}
+    rows["premium_results"].extend(result_rows(db, user_guid, guid, accounts, given))
 
 
 def _job_rows(member_guid: str, member: dict, institution: dict, status: str, credentials: dict,
@@ -329,8 +353,8 @@ def _dated(txn: dict, now, where: str) -> dict:
 
 def _check_account_refs(member: dict, where: str) -> None:
     known = {a.get("guid") for a in member["accounts"] if a.get("guid")}
-    for kind in ("transactions", "rewards"):
-        for i, item in enumerate(member[kind]):
+    for kind in ("transactions", "rewards", *PREMIUM_LISTS):
+        for i, item in enumerate(member.get(kind) or []):
             if item.get("account_guid") and item["account_guid"] not in known:
                 raise problem(None, f"{where}.{kind}[{i}].account_guid",
                               f"unknown account {item['account_guid']!r}; give the account this guid "

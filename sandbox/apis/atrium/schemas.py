@@ -251,6 +251,38 @@ def credit_card_product(row: dict) -> dict:
     return {"annual_fee": row["annual_fee"], "guid": row["guid"], **flags, "name": row["name"]}
 
 
+ACCOUNT_NUMBER_FIELDS = ("account_guid", "account_number", "institution_number", "member_guid", "routing_number",
+                         "transit_number", "user_guid")
+ACCOUNT_OWNER_FIELDS = ("account_guid", "address", "city", "country", "email", "guid", "member_guid", "owner_name",
+                        "postal_code", "state", "user_guid")
+STATEMENT_FIELDS = ("account_guid", "content_hash", "created_at", "guid", "member_guid", "updated_at", "uri",
+                    "user_guid")
+
+
+def _premium_values(row: dict) -> dict:
+    return {**row["data"], "guid": row["guid"], "member_guid": row["member_guid"], "user_guid": row["user_guid"],
+            "account_guid": row["account_guid"]}
+
+
+def account_number(row: dict) -> dict:
+    """MX's AccountNumber (atrium 2.11.7 models/account_number.py)."""
+    values = _premium_values(row)
+    return {name: values.get(name) for name in ACCOUNT_NUMBER_FIELDS}
+
+
+def account_owner(row: dict) -> dict:
+    """MX's AccountOwner (atrium 2.11.7 models/account_owner.py)."""
+    values = _premium_values(row)
+    return {name: values.get(name) for name in ACCOUNT_OWNER_FIELDS}
+
+
+def statement(row: dict) -> dict:
+    """MX's Statement (atrium 2.11.7 models/statement.py), instants with an offset."""
+    values = _premium_values(row)
+    values["created_at"], values["updated_at"] = instant(values.get("created_at")), instant(values.get("updated_at"))
+    return {name: values.get(name) for name in STATEMENT_FIELDS}
+
+
 def reward(row: dict) -> dict:
     """Exactly the seed's fields (001_7a9f313228bca7e3.txt) plus ``updated_at``."""
     return {

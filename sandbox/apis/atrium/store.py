@@ -134,6 +134,28 @@ def _credit_card_products(db):
     """)
 
 
+PREMIUM_KINDS = ("account_number", "account_owner", "statement")
+
+
+@migrations(name="0003_premium_results")
+def _premium_results(db):
+    db.executescript(f"""
+        -- what the premium jobs gather, held at the institution like accounts: account
+        -- numbers (verify), account owners (identify), statements (fetch_statements)
+        CREATE TABLE IF NOT EXISTS atrium_premium_results (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN {_in(PREMIUM_KINDS)}),
+            guid TEXT,                                   -- ACO- / STA- (account numbers have none)
+            member_guid TEXT NOT NULL REFERENCES atrium_members(guid) ON DELETE CASCADE,
+            user_guid TEXT NOT NULL,
+            account_guid TEXT,
+            data TEXT NOT NULL,                          -- JSON: the other vendor fields
+            UNIQUE (kind, guid)
+        );
+        CREATE INDEX IF NOT EXISTS atrium_premium_results_by_member ON atrium_premium_results (member_guid, kind);
+    """)
+
+
 # -- inserts used by both the seeder and the services --------------------------------
 
 INSERT_CLIENT = "INSERT INTO atrium_clients (client_id, api_key, features) VALUES (?, ?, ?)"
@@ -175,7 +197,12 @@ INSERT_CREDIT_CARD_PRODUCT = (
     " :has_zero_percent_introductory_rate, :is_small_business_card)")
 
 
-_INSERTS = {"credit_card_products": INSERT_CREDIT_CARD_PRODUCT, "clients": INSERT_CLIENT, "institutions": INSERT_INSTITUTION, "users": INSERT_USER,
+INSERT_PREMIUM_RESULT = (
+    "INSERT INTO atrium_premium_results (kind, guid, member_guid, user_guid, account_guid, data)"
+    " VALUES (:kind, :guid, :member_guid, :user_guid, :account_guid, :data)")
+
+
+_INSERTS = {"premium_results": INSERT_PREMIUM_RESULT, "credit_card_products": INSERT_CREDIT_CARD_PRODUCT, "clients": INSERT_CLIENT, "institutions": INSERT_INSTITUTION, "users": INSERT_USER,
             "members": INSERT_MEMBER, "jobs": INSERT_JOB, "accounts": INSERT_ACCOUNT,
             "transactions": INSERT_TRANSACTION, "rewards": INSERT_REWARD}
 
@@ -393,3 +420,22 @@ def get_reward(db, member_guid: str, reward_guid: str) -> dict | None:
 
 def get_credit_card_product(db, guid: str) -> dict | None:
     return as_dict(db.execute("SELECT * FROM atrium_credit_card_products WHERE guid = ?", [guid]).fetchone())
+
+
+def list_premium_results(db, kind: str, member_guid: str, account_guid: str | None = None,
+                         limit: int = -1, offset: int = 0) -> tuple[list[dict], int]:
+    """A member's results of one kind (of one account when given), in the order stored."""
+    where, params = "kind = ? AND member_guid = ?", [kind, member_guid]
+    if account_guid is not None:
+        where += " AND account_guid = ?"
+        params.append(account_guid)
+    total = _count(db, f"SELECT COUNT(*) FROM atrium_premium_results WHERE {where}", params)
+    rows = as_dicts(db.execute(f"SELECT * FROM atrium_premium_results WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
+                               params + [limit, offset]))
+    return _decoded(rows), total
+
+
+def get_premium_result(db, kind: str, member_guid: str, guid: str) -> dict | None:
+    row = as_dict(db.execute("SELECT * FROM atrium_premium_results WHERE kind = ? AND member_guid = ? AND guid = ?",
+                             [kind, member_guid, guid]).fetchone())
+    return None if row is None else _decoded([row])[0]

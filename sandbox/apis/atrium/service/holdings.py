@@ -18,6 +18,7 @@ from sandbox.core.timeutil import to_db
 
 from .. import errors, store
 from .lookup import load_user, member_with_state, with_states
+from .premium import result_rows
 
 # MX's default transaction window (the SDK's docstrings): 90 days back, 5 days forward
 WINDOW_BACK, WINDOW_FORWARD = timedelta(days=90), timedelta(days=5)
@@ -56,10 +57,13 @@ def holding_rows(db, user_guid: str, member_guid: str, holdings: dict) -> tuple[
 
 
 def store_holdings(db, user_guid: str, member_guid: str, holdings: dict) -> None:
+    """Store what a new member finds at its institution, the premium jobs' results included
+    (generated from its accounts)."""
     accounts, transactions, rewards = holding_rows(db, user_guid, member_guid, holdings)
     store.insert_many(db, "accounts", accounts)
     store.insert_many(db, "transactions", transactions)
     store.insert_many(db, "rewards", rewards)
+    store.insert_many(db, "premium_results", result_rows(db, user_guid, member_guid, accounts, holdings))
 
 
 def _gathered(member: dict) -> bool:
