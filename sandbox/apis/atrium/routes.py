@@ -328,14 +328,14 @@ def read_member_statement(user_guid, member_guid, statement_guid):
 
 
 @bp.get(MEMBER + "/rewards")
-@documented(summary="List rewards (beta Accept header)", errors=(406,))
+@documented(summary="List rewards (beta Accept header)", errors=(403, 406))
 def list_rewards(user_guid, member_guid):
-    rows = holdings.list_rewards(state_db(), request_now(), _client_id(), user_guid, member_guid)
+    rows = holdings.list_rewards(state_db(), request_now(), _client(), user_guid, member_guid)
     return answer({"rewards": [schemas.reward(r) for r in rows]})
 
 
 @bp.get(MEMBER + "/rewards/<reward_guid>")
-@documented(summary="Read a reward (beta Accept header)", errors=(406,))
+@documented(summary="Read a reward (beta Accept header)", errors=(403, 406))
 def read_reward(user_guid, member_guid, reward_guid):
-    row = holdings.read_reward(state_db(), request_now(), _client_id(), user_guid, member_guid, reward_guid)
+    row = holdings.read_reward(state_db(), request_now(), _client(), user_guid, member_guid, reward_guid)
     return answer({"reward": schemas.reward(row)})

@@ -17,6 +17,7 @@ from sandbox.core import ids
 from sandbox.core.timeutil import to_db
 
 from .. import errors, store
+from .jobs import require_feature
 from .lookup import load_user, member_with_state, with_states
 from .premium import result_rows
 
@@ -127,16 +128,20 @@ def read_transaction(db, now: datetime, client_id: str, user_guid: str, transact
     return row
 
 
-def list_rewards(db, now: datetime, client_id: str, user_guid: str, member_guid: str) -> list[dict]:
-    member = member_with_state(db, now, client_id, user_guid, member_guid)
+def list_rewards(db, now: datetime, client: dict, user_guid: str, member_guid: str) -> list[dict]:
+    """The member's rewards once a fetch has completed; 403 for a client without the
+    rewards feature (after the ids are found, as for fetch_rewards)."""
+    member = member_with_state(db, now, client["client_id"], user_guid, member_guid)
+    require_feature(client, "fetch_rewards")
     if member["rewards_first_fetched_at"] is None:
         return []
     return [_with_times(row, member) for row in store.list_rewards(db, member_guid)]
 
 
-def read_reward(db, now: datetime, client_id: str, user_guid: str, member_guid: str,
+def read_reward(db, now: datetime, client: dict, user_guid: str, member_guid: str,
                 reward_guid: str) -> dict:
-    member = member_with_state(db, now, client_id, user_guid, member_guid)
+    member = member_with_state(db, now, client["client_id"], user_guid, member_guid)
+    require_feature(client, "fetch_rewards")
     row = store.get_reward(db, member_guid, reward_guid)
     if row is None or member["rewards_first_fetched_at"] is None:
         raise errors.not_found()
