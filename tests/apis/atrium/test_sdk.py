@@ -142,3 +142,16 @@ def test_the_official_sdk_lists_a_users_accounts_and_transactions(sdk):
     with pytest.raises(mx.rest.ApiException) as missing:
         client.accounts.read_account("ACT-nothing", USER)
     assert missing.value.status == 404
+
+
+def test_the_official_sdk_works_with_a_base_url_ending_in_a_slash(live_server):
+    """The SDK joins host and path, so ``.../atrium/`` sends ``/atrium//users``: served as
+    ``/atrium/users``, not answered with an HTML redirect."""
+    server = live_server(WORLD, workers=1)
+    client = mx.AtriumClient("partner-key", "partner", environment=server.url + "/atrium/")
+    assert [u.guid for u in client.users.list_users().users] == [USER]
+    assert [a.guid for a in client.accounts.list_user_accounts(USER).accounts] == ["ACT-card"]
+    raw = requests.delete(f"{server.url}/atrium/users/{USER}", timeout=5,
+                          headers={"MX-Client-ID": "partner", "MX-API-Key": "partner-key",
+                                   "Accept": "application/vnd.mx.atrium.v1+json"})
+    assert raw.status_code == 204 and "Content-Type" not in raw.headers and raw.headers["X-Request-Id"]
