@@ -50,8 +50,8 @@ def _connections(db_path: str):
     return _open.state, _open.journal
 
 
-def _answer(status: int, body: dict | None, content_type: str | None, separators=None) -> Response:
-    text = "" if body is None else json.dumps(body, separators=separators)
+def _answer(status: int, body: dict | None, content_type: str | None) -> Response:
+    text = "" if body is None else json.dumps(body, separators=(",", ":"))   # compact, as the sandbox answers
     return Response(text, status=status, content_type=content_type)
 
 
@@ -143,7 +143,7 @@ def myrewards_credit(user_id):
     except BaseException:
         db.execute("ROLLBACK")
         raise
-    return _finish("myrewards", _answer(200, {"id": transaction_id}, JSON, (",", ":")), started)
+    return _finish("myrewards", _answer(200, {"id": transaction_id}, JSON), started)
 
 
 @app.get("/ping")
@@ -153,9 +153,7 @@ def ping():
 
 def main(argv=None) -> None:
     from sandbox.apis import API_PACKAGES
-    from sandbox.core.migrate import prepare_database
-    from sandbox.core.scenario_files import read_file
-    from sandbox.core.scenarios import load_world
+    from sandbox.core.scenarios import build_world
     from sandbox.server import SandboxServer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -165,10 +163,7 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=8082)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    db = prepare_database(args.db, API_PACKAGES)
-    document, provenance = read_file(args.world)
-    load_world(db, document, provenance, args.world, API_PACKAGES, startup=True)
-    db.close()
+    build_world(args.db, args.world, API_PACKAGES)
     app.config["DB"] = args.db
     SandboxServer(app, host=args.host, port=args.port, workers=args.workers, quiet=True).run()
 

@@ -220,9 +220,7 @@ def _post(port: int, path: str, payload, status: int) -> tuple[float, dict]:
 
 def list_latency(figures: Figures, gen: LoadGenerator, folder: Path) -> None:
     from sandbox.apis import API_PACKAGES
-    from sandbox.core.migrate import prepare_database
-    from sandbox.core.scenario_files import read_file
-    from sandbox.core.scenarios import load_world
+    from sandbox.core.scenarios import build_world
 
     world_path = worlds.write_world(folder, worlds.bench_world(), "bench-world")
     running = {}
@@ -230,10 +228,7 @@ def list_latency(figures: Figures, gen: LoadGenerator, folder: Path) -> None:
         for rows in figures.plan.list_rows:
             path = folder / f"ledger-{rows}.sqlite"
             started = time.perf_counter()
-            db = prepare_database(str(path), API_PACKAGES)
-            doc, provenance = read_file(world_path)
-            load_world(db, doc, provenance, str(world_path), API_PACKAGES, startup=True)
-            db.close()
+            build_world(str(path), world_path, API_PACKAGES)
             figures.ledger_sizes[rows] = worlds.fill_ledgers(str(path), rows)
             say(figures, f"ledgers of {rows:,} rows built in {time.perf_counter() - started:.1f} s: "
                          f"{figures.ledger_sizes[rows]}")

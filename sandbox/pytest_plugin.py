@@ -46,23 +46,10 @@ class SandboxServer:
     def __init__(self, scenario: str):
         from werkzeug.serving import make_server
 
-        from sandbox import create_app
-        from sandbox.apis import API_PACKAGES
-        from sandbox.core.migrate import prepare_database
-        from sandbox.core.scenario_files import find_scenario, read_file
-        from sandbox.core.scenarios import load_world
-        from sandbox.core.settings import Settings
+        from sandbox import build_sandbox
 
         self._tmp = tempfile.TemporaryDirectory(prefix="rewards-sandbox-pytest-")
-        db_path = str(Path(self._tmp.name) / "sandbox.sqlite")
-        db = prepare_database(db_path, API_PACKAGES)
-        try:
-            path = find_scenario(scenario)
-            doc, provenance = read_file(path)
-            load_world(db, doc, provenance, str(path), API_PACKAGES, startup=True)
-        finally:
-            db.close()
-        self.app = create_app(Settings(db_path=db_path))
+        self.app = build_sandbox(str(Path(self._tmp.name) / "sandbox.sqlite"), scenario)
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

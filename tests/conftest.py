@@ -1,24 +1,29 @@
 """Shared fixtures; the helpers behind them are in tests/support.py.
 
-- ``make_app(world)``: a Flask app whose database holds ``world`` (a dict, a YAML string,
-  or the name of a built-in scenario). Use ``app.test_client()``.
+Every sandbox a test runs on is built by ``sandbox.build_sandbox`` (as the pytest plugin,
+in-process replay and the CLI build theirs; a test of the services alone gets the database
+from ``world_db``, tests/apis/conftest.py), through these fixtures; each API's conftest.py
+wraps them in a factory fixture named for the API that returns its client helper
+(``atrium_world(...)``, ``small(...)``, ``air(...)``, ``squatch(...)``):
+
+- ``make_app(world, apis=None, **settings)``: a Flask app on a fresh database holding
+  ``world`` (a mapping, YAML text, or a built-in scenario's name). Use ``app.test_client()``.
+- ``module_app(world)``: one such app per test module and world, built on first use, for
+  the many cases that reset it first or prove they leave its state as it was.
 - ``live_server(world, workers=2)``: the real ``rewards-sandbox serve`` command on a free
   loopback port with a temporary ``--db``; returns a LiveServer with ``.url`` and ``.stop()``.
   Stopped at the end of the test.
 """
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from sandbox import create_app
-from sandbox.apis import API_PACKAGES
-from sandbox.core.migrate import prepare_database
-from sandbox.core.scenarios import load_world
-from sandbox.core.settings import Settings
-from tests.support import HYPOTHESIS_PROFILE, start_server, world_document
+from sandbox import build_sandbox
+from tests.support import HYPOTHESIS_PROFILE, start_server
 
 # The suite never takes the sandbox settings of the shell it runs in. A developer who exported
 # SANDBOX_TARGET (or SANDBOX_DB, SANDBOX_ADMIN_TOKEN, ...) for the sandbox they are serving would
@@ -40,24 +45,35 @@ settings.register_profile("long", derandomize=False, deadline=None, print_blob=T
 settings.load_profile(HYPOTHESIS_PROFILE)
 
 
-@pytest.fixture
-def make_app(tmp_path):
+def _app_maker(folder):
     counter = {"n": 0}
 
     def build(world="default", apis=None, **settings):
         counter["n"] += 1
-        db_path = str(tmp_path / f"sandbox-{counter['n']}.sqlite")
-        apis = API_PACKAGES if apis is None else apis
-        db = prepare_database(db_path, apis)
-        doc, prov, source = world_document(world)
-        load_world(db, doc, prov, source, apis, startup=True)
-        db.close()
-        app = create_app(Settings(db_path=db_path, **settings), apis=apis)
+        app = build_sandbox(str(folder / f"sandbox-{counter['n']}.sqlite"), world, apis=apis, **settings)
         app.config["TESTING"] = True
         return app
 
     return build
 
+
+@pytest.fixture
+def make_app(tmp_path):
+    return _app_maker(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory):
+    """``module_app(world)``: the module's app on ``world`` (the same object for equal worlds)."""
+    build, apps = _app_maker(tmp_path_factory.mktemp("module")), {}
+
+    def shared(world="default"):
+        key = json.dumps(world, sort_keys=True, default=str)
+        if key not in apps:
+            apps[key] = build(world)
+        return apps[key]
+
+    return shared
 
 
 @pytest.fixture

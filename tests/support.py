@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 import yaml
 
-from sandbox.core.scenario_files import find_scenario, read_file, resolve
+from sandbox.core.scenario_files import world_document  # noqa: F401  (the tests' worlds are read the one way)
 
 ROOT = Path(__file__).resolve().parent.parent
 # The hypothesis profile (registered in conftest.py): "ci" unless HYPOTHESIS_PROFILE says otherwise.
@@ -25,19 +25,72 @@ def examples(n: int) -> int:
     return n * 10 if HYPOTHESIS_PROFILE == "long" else n
 
 
-def world_document(world) -> tuple[dict, dict, str]:
-    """(document, provenance, source) for a dict, YAML text or built-in scenario name."""
-    if isinstance(world, dict):
-        doc, prov = resolve(json.loads(json.dumps(world)), "test world")
-        return doc, prov, "test world"
-    if isinstance(world, str) and "\n" in world:
-        doc, prov = resolve(yaml.safe_load(world), "test world")
-        return doc, prov, "test world"
-    path = find_scenario(world)
-    doc, prov = read_file(path)
-    return doc, prov, str(path)
+def mount(name: str):
+    """The registry's ApiPackage called ``name``, or the control API's Mount ("control")."""
+    from sandbox.apis import API_PACKAGES
+    from sandbox.control import CONTROL
+
+    return next(m for m in [*API_PACKAGES, CONTROL] if m.name == name)
 
 
+def error_shape_problem(api: str, response) -> str | None:
+    """Why ``response`` is not an error answer in ``api``'s own shape, or None. The shape is
+    what the API's package declares: its error body's schema (every required field, no other
+    field, each of the declared type), its content type, the headers every answer of it
+    carries, and the headers its renderer adds for the status; a message in the body is never
+    empty (only where a problem is, its ``path`` and ``file``, may be: the whole document),
+    and a status the body repeats (``statusCode``, ``status``) is the HTTP status.
+    A MyRewards 204 ("User not found") is the vendor's one error without a body."""
+    from marshmallow import ValidationError
+
+    from sandbox.core.errors import ApiError
+
+    package, status, raw = mount(api), response.status_code, response.get_data()
+    if status < 400 and not (api == "myrewards" and status == 204):
+        return f"{status} is not an error"
+    _, rendered_headers = package.render_error(ApiError("x", status=status))
+    expected_headers = {**rendered_headers, **(package.headers() if package.headers else {})}
+    missing = [name for name in expected_headers if name not in response.headers]
+    if missing:
+        return f"headers {missing} missing"
+    if status == 204:
+        return None if raw == b"" and "Content-Type" not in response.headers else "a 204 must have no body"
+    if response.headers.get("Content-Type") != package.content_type:
+        return f"Content-Type {response.headers.get('Content-Type')!r}, not {package.content_type!r}"
+    try:
+        body = json.loads(raw)
+        package.error_schema().load(body)
+    except (ValueError, ValidationError) as exc:
+        return f"not the {api} error shape ({exc}): {raw[:200]!r}"
+    if any(text == "" for text in _strings(body)):
+        return f"an empty message: {raw[:200]!r}"
+    for name in ("statusCode", "status"):
+        if name in body and body[name] != status:
+            return f"{name} {body[name]} in a {status} answer"
+    return None
+
+
+def refusal(call, *args):
+    """The ApiError ``call(*args)`` raises (a service called directly, without HTTP)."""
+    import pytest
+
+    from sandbox.core.errors import ApiError
+
+    with pytest.raises(ApiError) as caught:
+        call(*args)
+    return caught.value
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in ("path", "file"):
+                yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def free_port() -> int:

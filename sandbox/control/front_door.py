@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import html
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 
 import sandbox
 from sandbox.core.context import runtime
+from sandbox.core.http import answer
 
 bp = Blueprint("front_door", __name__)
 
@@ -28,9 +29,7 @@ def front_door():
     found = addresses()
     if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
         return page(found), 200, {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept"}
-    response = jsonify(found)
-    response.headers["Vary"] = "Accept"
-    return response
+    return answer(found, headers={"Vary": "Accept"})
 
 
 def page(found: dict) -> str:

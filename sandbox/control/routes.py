@@ -4,29 +4,28 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
-from flask import Blueprint, jsonify, request
-from marshmallow import Schema, ValidationError
+from flask import Blueprint, request
 
 import sandbox
 from sandbox.core import clock, faults, journal, snapshots
 from sandbox.core.auth import secrets_equal
 from sandbox.core.context import journal_db, namespace, runtime, state_db, state_db_path
-from sandbox.core.errors import ControlError
-from sandbox.core.http import BodyError, decode_json
+from sandbox.core.http import answer, json_body
 from sandbox.core.namespaces import NamespaceBusy, NamespaceNameError, db_path_for, list_namespaces, validate_name
 from sandbox.core.scenario_files import builtin_scenarios
 from sandbox.core.scenarios import get_meta
-from sandbox.core.scenarios import flatten_errors
 from sandbox.core.timeutil import UTC, InstantRangeError, parse_duration, to_iso
 
+from sandbox.core.openapi import docs_page, documented
+
 from . import near_misses, service
-from sandbox.core.openapi import documented, docs_page
+from .errors import refused
 
 from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, CountSchema, FaultListSchema,
                       FaultOutSchema, FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema,
-                      NamespacePutSchema, NamespaceSchema, RequestFilterSchema, ScenarioBodySchema,
-                      ScenarioListSchema, SnapshotBodySchema, SnapshotListSchema, SnapshotSchema, StateSchema,
-                      SummarySchema, UnmatchedSchema)
+                      NamespacePutSchema, NamespaceSchema, RequestFilterSchema, ScenarioListSchema,
+                      SnapshotBodySchema, SnapshotListSchema, SnapshotSchema, StateSchema, SummarySchema,
+                      UnmatchedSchema, scenario_body_schema)
 
 bp = Blueprint("control", __name__)
 _clock_set = ClockSetSchema()
@@ -47,31 +46,12 @@ def require_admin_token():
         return
     header = request.headers.get("Authorization")
     if not header:
-        raise ControlError("the control API needs Authorization: Bearer <token>, "
-                           "the token being the server's SANDBOX_ADMIN_TOKEN", status=401)
+        raise refused("the control API needs Authorization: Bearer <token>, "
+                      "the token being the server's SANDBOX_ADMIN_TOKEN", status=401)
     scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not secrets_equal(given.strip(), token):
-        raise ControlError("wrong admin token: Authorization: Bearer <token> must carry the server's "
-                           "SANDBOX_ADMIN_TOKEN", status=401)
-
-
-def _json_body(schema: Schema) -> dict:
-    """The body as JSON, whatever its Content-Type says (clients forget the header)."""
-    raw = request.get_data(cache=True)
-    data = None
-    if raw.strip():
-        try:
-            data = decode_json(raw)         # strict: no NaN, no lone surrogates, bounded nesting
-        except BodyError as exc:
-            raise ControlError("the body is not valid JSON", status=400,
-                               problems=[{"path": "", "message": str(exc)}]) from None
-        if data is None:
-            raise ControlError("the body is not valid JSON", status=400)
-    try:
-        return schema.load(data if data is not None else {})
-    except ValidationError as err:
-        problems = [{"path": path, "message": msg} for path, msg in flatten_errors(err.messages)]
-        raise ControlError("invalid request body", status=400, problems=problems) from None
+        raise refused("wrong admin token: Authorization: Bearer <token> must carry the server's "
+                      "SANDBOX_ADMIN_TOKEN", status=401)
 
 
 @bp.get("/health")
@@ -79,68 +59,68 @@ def _json_body(schema: Schema) -> dict:
 def health():
     name = get_meta(state_db(), "scenario_name")
     if name is None:
-        return jsonify({"status": "loading", "scenario": None, "version": sandbox.__version__}), 503
-    return jsonify({"status": "ok", "scenario": name, "version": sandbox.__version__,
+        return answer({"status": "loading", "scenario": None, "version": sandbox.__version__}, 503)
+    return answer({"status": "ok", "scenario": name, "version": sandbox.__version__,
                     "namespace": namespace(), "worker_pid": os.getpid()})
 
 
 @bp.get("/scenario")
 @documented(responses={200: SummarySchema})
 def get_scenario():
-    return jsonify(service.current(state_db(), runtime().apis))
+    return answer(service.current(state_db(), runtime().apis))
 
 
 @bp.get("/scenarios")
 @documented(responses={200: ScenarioListSchema})
 def get_scenarios():
     """The built-in scenarios; ``POST /_sandbox/scenario {"builtin": NAME}`` loads one."""
-    return jsonify({"scenarios": builtin_scenarios()})
+    return answer({"scenarios": builtin_scenarios()})
 
 
 @bp.post("/scenario")
-@documented(body=ScenarioBodySchema, responses={200: SummarySchema})
+@documented(body=scenario_body_schema, responses={200: SummarySchema})
 def post_scenario():
     result = service.load_from_body(state_db(), journal_db(), runtime().apis,
                                     request.get_data(cache=True), request.mimetype or "")
-    return jsonify(result)
+    return answer(result)
 
 
 @bp.post("/reset")
 @documented(responses={200: SummarySchema}, errors=(409,))
 def reset():
-    return jsonify(service.reset(state_db(), journal_db(), runtime().apis))
+    return answer(service.reset(state_db(), journal_db(), runtime().apis))
 
 
 @bp.get("/clock")
 @documented(responses={200: ClockSchema})
 def get_clock():
-    return jsonify(clock.read_clock(state_db()).describe())
+    return answer(clock.read_clock(state_db()).describe())
 
 
 @bp.put("/clock")
 @documented(body=ClockSetSchema, responses={200: ClockSchema})
 def put_clock():
-    data = _json_body(_clock_set)
+    data = json_body(_clock_set)
     db = state_db()
     try:
         state = clock.set_real(db) if data.get("real") else clock.freeze(db, data["frozen_at"])
     except InstantRangeError as exc:
-        raise ControlError(f"the clock cannot be set there: {exc}", status=400,
-                           problems=[{"path": "frozen_at", "message": str(exc)}]) from None
-    return jsonify(state.describe())
+        raise refused(f"the clock cannot be set there: {exc}",
+                      problems=[{"path": "frozen_at", "message": str(exc)}]) from None
+    return answer(state.describe())
 
 
 @bp.post("/clock/advance")
 @documented(body=ClockAdvanceSchema, responses={200: ClockSchema})
 def advance_clock():
     from datetime import timedelta
-    data = _json_body(_clock_advance)
+    data = json_body(_clock_advance)
     try:
         by = timedelta(seconds=data["seconds"]) if "seconds" in data else parse_duration(data["by"])
-        return jsonify(clock.advance(state_db(), by).describe())
+        return answer(clock.advance(state_db(), by).describe())
     except InstantRangeError as exc:
-        raise ControlError(f"the clock cannot move that far: {exc}", status=400,
-                           problems=[{"path": "by" if "by" in data else "seconds", "message": str(exc)}]) from None
+        raise refused(f"the clock cannot move that far: {exc}",
+                      problems=[{"path": "by" if "by" in data else "seconds", "message": str(exc)}]) from None
 
 
 def _journal_filters() -> dict:
@@ -151,48 +131,48 @@ def _journal_filters() -> dict:
 @documented(query=RequestFilterSchema, responses={200: JournalSchema})
 def get_requests():
     found, omitted = journal.read(journal_db(), **_journal_filters())
-    return jsonify({"requests": found, "omitted": omitted})
+    return answer({"requests": found, "omitted": omitted})
 
 
 @bp.get("/requests/count")
 @documented(query=RequestFilterSchema, responses={200: CountSchema})
 def count_requests():
     """How many journal entries match the filters (WireMock's verify)."""
-    return jsonify({"count": journal.count(journal_db(), **_journal_filters())})
+    return answer({"count": journal.count(journal_db(), **_journal_filters())})
 
 
 @bp.get("/requests/unmatched")
 @documented(query=RequestFilterSchema, responses={200: UnmatchedSchema})
 def unmatched_requests():
     """The requests no route matched, newest last, each with the closest routes served."""
-    return jsonify({"requests": near_misses.unmatched(journal.entries(journal_db(), **_journal_filters()))})
+    return answer({"requests": near_misses.unmatched(journal.entries(journal_db(), **_journal_filters()))})
 
 
 @bp.delete("/requests")
 @documented(responses={204: None})
 def delete_requests():
     journal.clear(journal_db())
-    return "", 204
+    return answer(None, 204)
 
 
 @bp.get("/faults")
 @documented(responses={200: FaultListSchema})
 def get_faults():
-    return jsonify({"faults": faults.all_faults(state_db())})
+    return answer({"faults": faults.all_faults(state_db())})
 
 
 @bp.post("/faults")
 @documented(body=FaultSchema, responses={201: FaultOutSchema})
 def post_fault():
-    fault = service.add_fault(state_db(), runtime().apis, _json_body(_fault))
-    return jsonify(fault), 201
+    fault = service.add_fault(state_db(), runtime().apis, json_body(_fault))
+    return answer(fault, 201)
 
 
 @bp.delete("/faults")
 @documented(responses={204: None})
 def delete_faults():
     faults.clear(state_db())
-    return "", 204
+    return answer(None, 204)
 
 
 @bp.get("/state/<api_name>")
@@ -200,15 +180,15 @@ def delete_faults():
 def get_state(api_name):
     api = runtime().by_name.get(api_name)
     if api is None:
-        raise ControlError(f"unknown api {api_name!r}", status=404)
-    return jsonify(service.export_state(state_db(), api))
+        raise refused(f"unknown api {api_name!r}", status=404)
+    return answer(service.export_state(state_db(), api))
 
 
 @bp.get("/namespaces")
 @documented(responses={200: NamespaceListSchema})
 def get_namespaces():
     found = list_namespaces(runtime().settings.db_path)
-    return jsonify({"namespaces": [{**n, "last_used": to_iso(datetime.fromtimestamp(n["last_used"], UTC))} for n in found]})
+    return answer({"namespaces": [{**n, "last_used": to_iso(datetime.fromtimestamp(n["last_used"], UTC))} for n in found]})
 
 
 @bp.put("/namespaces/<name>")
@@ -219,14 +199,14 @@ def put_namespace(name):
     try:
         name = validate_name(name)
     except NamespaceNameError as exc:
-        raise ControlError(str(exc), status=400) from None
-    data = _json_body(_namespace_put)
+        raise refused(str(exc)) from None
+    data = json_body(_namespace_put)
     world = service.world_from(data["scenario"]) if data.get("scenario") is not None else None
     created, scenario = service.put_namespace(runtime(), name, world)
     path = db_path_for(runtime().settings.db_path, name)
     body = {"name": name, "created": created, "scenario": scenario,
             "last_used": to_iso(datetime.fromtimestamp(os.path.getmtime(path), UTC)) if os.path.exists(path) else None}
-    return jsonify(body), 201 if created else 200
+    return answer(body, 201 if created else 200)
 
 
 @bp.delete("/namespaces/<name>")
@@ -236,26 +216,26 @@ def delete_namespace(name):
         name = validate_name(name)
         existed = runtime().drop_namespace(name)
     except NamespaceNameError as exc:
-        raise ControlError(str(exc), status=400) from None
+        raise refused(str(exc)) from None
     except NamespaceBusy as exc:
-        raise ControlError(str(exc), status=409) from None
+        raise refused(str(exc), status=409) from None
     if not existed:
-        raise ControlError(f"no namespace {name!r}", status=404)
-    return "", 204
+        raise refused(f"no namespace {name!r}", status=404)
+    return answer(None, 204)
 
 
 @bp.post("/snapshots")
 @documented(body=SnapshotBodySchema, responses={201: SnapshotSchema})
 def post_snapshot():
     """Save this namespace's state (every API, the clock, the faults) under a name."""
-    name = _json_body(_snapshot_body)["name"]
-    return jsonify(snapshots.save(state_db_path(), name, runtime().settings.busy_timeout_s)), 201
+    name = json_body(_snapshot_body)["name"]
+    return answer(snapshots.save(state_db_path(), name, runtime().settings.busy_timeout_s), 201)
 
 
 @bp.get("/snapshots")
 @documented(responses={200: SnapshotListSchema})
 def get_snapshots():
-    return jsonify({"snapshots": snapshots.list_snapshots(state_db_path())})
+    return answer({"snapshots": snapshots.list_snapshots(state_db_path())})
 
 
 @bp.post("/snapshots/<name>/restore")
@@ -263,37 +243,38 @@ def get_snapshots():
 def restore_snapshot(name):
     """Put this namespace's state back as it was when the snapshot was taken."""
     if snapshots.restore(state_db_path(), _snapshot_name(name), runtime().settings.busy_timeout_s) is None:
-        raise ControlError(f"no snapshot {name!r}; GET /_sandbox/snapshots lists them", status=404)
-    return jsonify(service.current(state_db(), runtime().apis))
+        raise refused(f"no snapshot {name!r}; GET /_sandbox/snapshots lists them", status=404)
+    return answer(service.current(state_db(), runtime().apis))
 
 
 @bp.delete("/snapshots/<name>")
 @documented(responses={204: None})
 def delete_snapshot(name):
     if not snapshots.delete(state_db_path(), _snapshot_name(name)):
-        raise ControlError(f"no snapshot {name!r}", status=404)
-    return "", 204
+        raise refused(f"no snapshot {name!r}", status=404)
+    return answer(None, 204)
 
 
 def _snapshot_name(name: str) -> str:
     try:
         return snapshots.validate_name(name)
     except snapshots.SnapshotNameError as exc:
-        raise ControlError(str(exc), status=400, problems=[{"path": "name", "message": str(exc)}]) from None
+        raise refused(str(exc), problems=[{"path": "name", "message": str(exc)}]) from None
 
 
 @bp.get("/openapi.json")
 @documented(summary="This document")
 def openapi_document():
     """The control API's OpenAPI document."""
-    return jsonify(runtime().openapi_document("control"))
+    return answer(runtime().openapi_document(runtime().control.name))
 
 
 @bp.get("/docs")
 @documented(summary="Every API's operations as a plain HTML page", responses={200: None})
 def docs():
     """All OpenAPI documents rendered as plain HTML (no scripts, works offline)."""
-    documents = [("control", "/_sandbox/openapi.json", runtime().openapi_document("control"))]
+    control = runtime().control
+    documents = [(control.name, f"{control.prefix}/openapi.json", runtime().openapi_document(control.name))]
     for api in runtime().apis:
         documents.append((api.name, f"{api.prefix}/openapi.json", runtime().openapi_document(api.name)))
     return docs_page(documents), 200, {"Content-Type": "text/html; charset=utf-8"}

@@ -6,13 +6,14 @@ import json
 from marshmallow import ValidationError
 
 from sandbox.core import faults, journal
-from sandbox.core.errors import ControlError
+from sandbox.core.errors import ApiError, validation_problems
 from sandbox.core import namespaces
 from sandbox.core.db import pool
 from sandbox.core.scenario_files import (MAX_FILE_BYTES, ScenarioProblem, builtin_scenario, find_builtin, parse_text,
                                          plain, read_file, resolve)
-from sandbox.core.scenarios import api_tables, flatten_errors, get_meta, load_world, summary, validate_world
+from sandbox.core.scenarios import api_state, get_meta, load_world, summary, validate_world
 
+from .errors import refused
 from .schemas import RequestFilterSchema
 
 _request_filter = RequestFilterSchema()
@@ -22,7 +23,7 @@ def load_document(db, journal_db, apis, doc: dict, provenance: dict, source: str
     try:
         result = load_world(db, doc, provenance, source, apis, startup=startup)
     except ScenarioProblem as exc:
-        raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
+        raise refused("invalid scenario", problems=exc.problems) from None
     journal.clear(journal_db)
     return result
 
@@ -50,7 +51,7 @@ def load_from_body(db, journal_db, apis, body: bytes, content_type: str) -> dict
             doc = parse_text(body, source)
         doc, provenance = resolve(doc, source)
     except ScenarioProblem as exc:
-        raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
+        raise refused("invalid scenario", problems=exc.problems) from None
     return load_document(db, journal_db, apis, doc, provenance, source)
 
 
@@ -70,19 +71,18 @@ def load_builtin(db, journal_db, apis, body: dict) -> dict:
     try:
         doc, provenance = read_file(path)
     except ScenarioProblem as exc:
-        raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
+        raise refused("invalid scenario", problems=exc.problems) from None
     return load_document(db, journal_db, apis, doc, provenance, f"built-in scenario {name}")
 
 
-def _builtin_problem(error: str, message: str) -> ControlError:
-    return ControlError(error, status=400,
-                        problems=[{"path": "builtin", "message": message}])
+def _builtin_problem(error: str, message: str) -> ApiError:
+    return refused(error, problems=[{"path": "builtin", "message": message}])
 
 
 def reset(db, journal_db, apis) -> dict:
     startup = get_meta(db, "startup_scenario")
     if startup is None:
-        raise ControlError("no startup world recorded for this database", status=409)
+        raise refused("no startup world recorded for this database", status=409)
     return load_document(db, journal_db, apis, json.loads(startup), {}, "startup world")
 
 
@@ -97,26 +97,20 @@ def journal_filters(args: dict, apis) -> dict:
     try:
         filters = _request_filter.load(args)
     except ValidationError as err:
-        problems = [{"path": p, "message": m} for p, m in flatten_errors(err.messages)]
-        raise ControlError("invalid filter", status=400, problems=problems) from None
+        raise refused("invalid filter", problems=validation_problems(err.messages)) from None
     check_api_name(apis, filters.get("api"), "invalid filter")
     return filters
 
 
 def export_state(db, api) -> dict:
-    tables = {}
-    for table in sorted(api_tables(db, [api])):
-        cursor = db.execute(f"SELECT * FROM [{table}] ORDER BY rowid")
-        columns = [c[0] for c in cursor.description]
-        tables[table[len(api.table_prefix):]] = [dict(zip(columns, row)) for row in cursor]
-    return {"api": api.name, "scenario": get_meta(db, "scenario_name"), "tables": tables}
+    return {"api": api.name, "scenario": get_meta(db, "scenario_name"), "tables": api_state(db, api)}
 
 
 def check_api_name(apis, name: str | None, error: str) -> None:
     """A 400 with a problem at ``api`` unless ``name`` is None or an API's name."""
     names = [api.name for api in apis]
     if name is not None and name not in names:
-        raise ControlError(error, status=400, problems=[
+        raise refused(error, problems=[
             {"path": "api", "message": f"unknown api {name!r}; expected one of {', '.join(names)}"}])
 
 
@@ -126,7 +120,7 @@ def add_fault(db, apis, data: dict) -> dict:
         api = next(api for api in apis if api.name == data["api"])
         if data["name"] not in api.named_faults:
             known = ", ".join(api.named_faults) or "none"
-            raise ControlError("invalid fault", status=400, problems=[
+            raise refused("invalid fault", problems=[
                 {"path": "name", "message": f"{api.name} has no named fault {data['name']!r}; "
                                             f"the named faults it knows: {known}"}])
     return faults.add(db, data)
@@ -140,7 +134,7 @@ def world_from(value) -> tuple[dict, dict, str]:
         doc, provenance = resolve(plain(value, "request body"), "request body")
         return doc, provenance, "request body"
     except ScenarioProblem as exc:
-        raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
+        raise refused("invalid scenario", problems=exc.problems) from None
 
 
 def put_namespace(runtime, name: str, world) -> tuple[bool, str | None]:
@@ -152,7 +146,7 @@ def put_namespace(runtime, name: str, world) -> tuple[bool, str | None]:
         created = runtime.create_namespace(name, world)
         path, fd = runtime.open_namespace(name, may_create=False)
     except ScenarioProblem as exc:
-        raise ControlError("invalid scenario", status=400, problems=exc.problems) from None
+        raise refused("invalid scenario", problems=exc.problems) from None
     try:
         db = runtime.state_connection(path)
         journal_db = runtime.journal_connection(namespaces.journal_path_for(path))

@@ -1,11 +1,10 @@
-"""Auth primitives the APIs build their vendor policies on."""
+"""Auth primitives the APIs build their vendor policies on (no Flask: a store may compare
+secrets too)."""
 from __future__ import annotations
 
 import base64
 import binascii
 import hmac
-
-from flask import request
 
 
 def secrets_equal(given: str | None, expected: str | None) -> bool:
@@ -30,16 +29,10 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
     return (username, password) if sep else (username, "")
 
 
-def raw_body() -> bytes:
-    """The request body exactly as sent (cached, so JSON parsing can still follow)."""
-    return request.get_data(cache=True)
-
-
-def signing_paths(mount_prefix: str) -> list[str]:
-    """The request path (with ``?query`` when there is one) in each form a client may
-    have signed: as it arrived (namespace and mount prefix included), without a
-    namespace prefix, and without the API's mount prefix."""
-    environ = request.environ
+def signing_paths(environ, mount_prefix: str) -> list[str]:
+    """The path of the request in WSGI ``environ`` (with ``?query`` when there is one) in
+    each form a client may have signed: as it arrived (namespace and mount prefix included),
+    without a namespace prefix, and without the API's mount prefix."""
     query = environ.get("QUERY_STRING", "")
     suffix = f"?{query}" if query else ""
     candidates = []
@@ -48,7 +41,8 @@ def signing_paths(mount_prefix: str) -> list[str]:
     if sent:
         candidates += _with_and_without(sent, environ, mount_prefix)
     # as decoded by the server
-    candidates += _with_and_without(environ.get("sandbox.raw_path", request.path), environ, mount_prefix)
+    arrived = environ.get("sandbox.raw_path") or environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    candidates += _with_and_without(arrived, environ, mount_prefix)
     seen, ordered = set(), []
     for path in candidates:
         if path and path not in seen:

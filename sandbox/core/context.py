@@ -21,18 +21,24 @@ _HEADER_KEY = "HTTP_" + namespaces.HEADER.upper().replace("-", "_")
 
 
 class RequestState:
-    """One request's view of the sandbox; each part is worked out on first use."""
+    """One request's view of the sandbox; each part is worked out on first use.
 
-    __slots__ = ("runtime", "environ", "owner", "started", "ns", "db_path", "db", "journal", "now", "held")
+    The API serving the request keeps what it works out on it too: ``caller``, whoever its
+    authentication found (a client, a tenant, a key: the API decides), and ``answer_type``,
+    the Content-Type of its answers when it negotiates one (Atrium's v1 or beta)."""
+
+    __slots__ = ("runtime", "environ", "owner", "started", "ns", "db_path", "db", "journal", "now", "held",
+                 "caller", "answer_type")
 
     def __init__(self, runtime, environ):
         self.runtime = runtime
         self.environ = environ
         path = environ.get("PATH_INFO") or "/"
-        # which API serves this path ("control", an ApiPackage, or None)
+        # which API serves this path (an ApiPackage, the control API's Mount, or None)
         self.owner = runtime.api_for_path(path if path.startswith("/") else "/" + path)
         self.started = perf_counter()
         self.ns = self.db_path = self.db = self.journal = self.now = self.held = None
+        self.caller = self.answer_type = None
 
     def close(self) -> None:
         """Hand back what the request borrowed: its connections and its hold on the namespace."""
@@ -81,7 +87,7 @@ def namespace() -> str:
 def may_create_namespace(state: RequestState) -> bool:
     """A namespace is created on first use, except by an emulated-API request when the
     control API has a token (then only control calls, which carry it, create one)."""
-    return state.owner == "control" or not state.runtime.settings.admin_token
+    return state.owner is state.runtime.control or not state.runtime.settings.admin_token
 
 
 def state_db_path(create: bool | None = None) -> str:

@@ -1,10 +1,13 @@
-"""SQLite access: pooled connections per worker (opened after fork), pragmas, write transactions.
+"""SQLite access: pooled connections per worker (opened after fork), pragmas, rows, write
+transactions.
 
 Rules every API follows:
 - every read-then-write (a balance change, a job start, an id allocation) runs inside
   ``write_transaction(db)``, which opens ``BEGIN IMMEDIATE`` so two workers can never
   both read the same balance and both spend it;
-- single-statement reads need no transaction (WAL gives each statement a snapshot).
+- single-statement reads need no transaction (WAL gives each statement a snapshot);
+- rows are ``sqlite3.Row`` (read by column name or position); a store hands its callers
+  mutable records through ``as_dict`` / ``as_dicts``.
 """
 from __future__ import annotations
 
@@ -17,12 +20,48 @@ from contextlib import contextmanager
 from sqlite_utils import Database
 
 
-def connect(path: str, busy_timeout_s: float = 10.0) -> Database:
-    """Open a connection with the sandbox's pragmas (the caller owns it)."""
+class SandboxDatabase(Database):
+    """sqlite-utils' Database on a connection the sandbox opened, and what the sandbox
+    remembers about that connection: ``path`` and ``file_id``, the file it was opened on
+    (its inode: a namespace dropped and created again is a new file), ``pooled`` when a
+    request borrowed it from the pool (its writes then queue, see ``write_transaction``),
+    and the values ``cached`` keeps until the database changes (``memo``, valid for
+    ``memo_stamp``)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str):
+        super().__init__(conn, execute_plugins=False, recursive_triggers=False)
+        self.path = path
+        self.file_id = inode_of(path)
+        self.pooled = False
+        self.memo_stamp: tuple | None = None
+        self.memo: dict = {}
+
+
+def open_connection(path: str, busy_timeout_s: float = 10.0) -> sqlite3.Connection:
+    """A sqlite3 connection whose rows are ``sqlite3.Row``s (the one row factory)."""
     conn = sqlite3.connect(path, timeout=busy_timeout_s, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def connect(path: str, busy_timeout_s: float = 10.0) -> SandboxDatabase:
+    """Open a connection with the sandbox's pragmas and row factory (the caller owns it)."""
+    conn = open_connection(path, busy_timeout_s)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
-    return Database(conn, execute_plugins=False, recursive_triggers=False)
+    return SandboxDatabase(conn, path)
+
+
+def as_dict(row: sqlite3.Row | None) -> dict | None:
+    """A row as a plain, mutable dict; None for no row."""
+    # perf: zip over keys() costs ~60% of dict(row), which finds each column by name (~1 us a row)
+    return None if row is None else dict(zip(row.keys(), row))
+
+
+def as_dicts(cursor: sqlite3.Cursor) -> list[dict]:
+    """Every row of ``cursor`` as a plain, mutable dict."""
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
 
 
 WRITE_LOCK_SUFFIX = ".write-lock"
@@ -35,8 +74,9 @@ class ConnectionPool:
     in flight there, and every connection to a file can be closed when the file goes
     (a namespace dropped here, or by another worker: ``forget``, ``sweep``).
 
-    Each connection remembers the inode of the file it opened: a file deleted and created
-    again under the same name (a namespace dropped and recreated) is a new database."""
+    Each connection remembers the inode of the file it opened (``SandboxDatabase.file_id``):
+    a file deleted and created again under the same name (a namespace dropped and
+    recreated) is a new database."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -48,7 +88,8 @@ class ConnectionPool:
         self._inode: dict[str, int] = {}
         self._write_locks: dict[str, tuple[threading.Lock, int]] = {}
 
-    def acquire(self, path: str, opener=None, busy_timeout_s: float = 10.0, *, inode: int | None = None) -> Database:
+    def acquire(self, path: str, opener=None, busy_timeout_s: float = 10.0, *,
+                inode: int | None = None) -> SandboxDatabase:
         """A connection to ``path`` for this thread alone. ``inode``: the file's current
         inode, when the caller knows the file may have been replaced; connections to an
         older file are closed instead of reused."""
@@ -61,16 +102,17 @@ class ConnectionPool:
             if idle:
                 return idle.pop()
         db = (opener or connect)(path, busy_timeout_s)
-        db._sandbox_path = path
-        db._sandbox_inode = inode if inode is not None else _inode_of(path)
+        db.pooled = True
+        if inode is not None:
+            db.file_id = inode
         with self._lock:
-            self._inode[path] = db._sandbox_inode
+            self._inode[path] = db.file_id
         return db
 
-    def release(self, db: Database) -> None:
-        path = getattr(db, "_sandbox_path", None)
+    def release(self, db: SandboxDatabase) -> None:
+        path = db.path
         with self._lock:
-            if self._pid == os.getpid() and path in self._inode and self._inode[path] == db._sandbox_inode:
+            if self._pid == os.getpid() and path in self._inode and self._inode[path] == db.file_id:
                 self._idle.setdefault(path, []).append(db)
                 return
         db.close()
@@ -102,7 +144,7 @@ class ConnectionPool:
         """Forget every file that is gone or was replaced; returns their paths."""
         with self._lock:
             known = list(self._inode.items())
-        stale = [path for path, inode in known if _inode_of(path) != inode]
+        stale = [path for path, inode in known if inode_of(path) != inode]
         for path in stale:
             self.forget(path)
         return stale
@@ -116,7 +158,7 @@ class ConnectionPool:
             db.close()
 
 
-def _inode_of(path: str) -> int | None:
+def inode_of(path: str) -> int | None:
     try:
         return os.stat(path).st_ino
     except FileNotFoundError:
@@ -141,20 +183,20 @@ def forget_connection(path: str) -> None:
     pool.forget(path)
 
 
-def cached(db: Database, key, load):
+def cached(db: SandboxDatabase, key, load):
     """``load()``, remembered on this connection until anything is committed to the
     database by any connection (``PRAGMA data_version``) or this one writes
     (``total_changes``). For what nearly every request reads and almost nothing writes:
     the clock, the injected faults, API clients and keys. Inside a transaction nothing is
     remembered (it could be rolled back)."""
+    # perf: with the RequestState, reads +7-8% (bench/README.md, "Core pipeline")
     conn = db.conn
     if conn.in_transaction:
         return load()
     stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
-    cache = getattr(db, "_sandbox_cache", None)
-    if cache is None or cache[0] != stamp:
-        cache = db._sandbox_cache = (stamp, {})
-    values = cache[1]
+    if db.memo_stamp != stamp:
+        db.memo_stamp, db.memo = stamp, {}
+    values = db.memo
     if key in values:
         return values[key]
     value = values[key] = load()
@@ -162,7 +204,7 @@ def cached(db: Database, key, load):
 
 
 @contextmanager
-def write_transaction(db: Database):
+def write_transaction(db: SandboxDatabase):
     """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolls back on any exception.
 
     Nested use joins the outer transaction (sqlite-utils writes inside it become
@@ -178,8 +220,8 @@ def write_transaction(db: Database):
     if db.conn.in_transaction:
         yield db
         return
-    path = getattr(db, "_sandbox_path", None)
-    lock, fd = pool.write_lock(path) if path is not None else (None, None)
+    pooled = isinstance(db, SandboxDatabase) and db.pooled
+    lock, fd = pool.write_lock(db.path) if pooled else (None, None)
     if lock is not None:
         lock.acquire()
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -196,6 +238,22 @@ def write_transaction(db: Database):
         if lock is not None:
             fcntl.flock(fd, fcntl.LOCK_UN)
             lock.release()
+
+
+class Savepoint:
+    """A savepoint inside the open write transaction: ``undo()`` rolls back what was written
+    since it opened, ``keep()`` keeps it; either ends it."""
+
+    def __init__(self, db: Database, name: str):
+        self.db, self.name = db, name
+        db.execute(f"SAVEPOINT {name}")
+
+    def keep(self) -> None:
+        self.db.execute(f"RELEASE {self.name}")
+
+    def undo(self) -> None:
+        self.db.execute(f"ROLLBACK TO {self.name}")
+        self.db.execute(f"RELEASE {self.name}")
 
 
 def enable_wal(db: Database) -> None:

@@ -11,7 +11,7 @@ import json
 
 import re2
 
-from .db import cached
+from .db import as_dict, cached
 
 MAX_DELAY_MS = 10_000           # a delay holds a worker thread: at most this long
 _RE2 = re2.Options()
@@ -63,19 +63,18 @@ def add(db, fault: dict) -> dict:
     return get(db, cursor.lastrowid)
 
 
-def _row(row) -> dict:
-    keys = ("id", "api", "name", "method", "path", "status", "body", "delay_ms", "remaining", "times")
-    item = dict(zip(keys, row))
-    item["body"] = None if item["body"] is None else json.loads(item["body"])
-    return item
+def _fault(row) -> dict:
+    fault = as_dict(row)
+    fault["body"] = None if fault["body"] is None else json.loads(fault["body"])
+    return fault
 
 
 def get(db, fault_id: int) -> dict:
-    return _row(db.execute("SELECT * FROM sandbox_faults WHERE id = ?", [fault_id]).fetchone())
+    return _fault(db.execute("SELECT * FROM sandbox_faults WHERE id = ?", [fault_id]).fetchone())
 
 
 def all_faults(db) -> list[dict]:
-    return [_row(r) for r in db.execute("SELECT * FROM sandbox_faults ORDER BY id")]
+    return [_fault(r) for r in db.execute("SELECT * FROM sandbox_faults ORDER BY id")]
 
 
 def clear(db) -> None:
@@ -96,12 +95,12 @@ def _any_armed(db) -> bool:
 def take_matching(db, api: str | None, method: str, path: str) -> dict | None:
     """Consume and return the first armed path fault matching this request, if any."""
     if not cached(db, "sandbox_faults.armed", lambda: _any_armed(db)):
-        return None     # the common case, answered without a query until something is written
+        return None     # perf: the common case, no query until something is written (bench/README.md)
     rows = db.execute(
         "SELECT * FROM sandbox_faults WHERE remaining > 0 AND name IS NULL"
         " AND (api IS NULL OR api = ?) ORDER BY id", [api]).fetchall()
     for row in rows:
-        fault = _row(row)
+        fault = _fault(row)
         if fault["method"] and fault["method"] != method.upper():
             continue
         if fault["path"] and not _path_matches(fault["path"], path):

@@ -32,9 +32,22 @@ def bump_to(db, kind: str, at_least: int) -> None:
     )
 
 
+def reserve(db, kind: str, count: int, start: int = 1) -> range:
+    """``count`` consecutive values of ``kind`` in two statements, however many (seeding)."""
+    if count <= 0:
+        return range(0)
+    first = next_value(db, kind, start)
+    bump_to(db, kind, first + count - 1)
+    return range(first, first + count)
+
+
+def world_name(db) -> str:
+    """The loaded world's name: generated ids derived from it are the same on every load."""
+    row = db.execute("SELECT value FROM sandbox_meta WHERE key = 'scenario_name'").fetchone()
+    return row[0] if row else ""
+
+
 def guid(db, prefix: str) -> str:
     """``PREFIX-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx``, stable for a given world."""
     n = next_value(db, f"guid:{prefix}")
-    seed = db.execute("SELECT value FROM sandbox_meta WHERE key = 'scenario_name'").fetchone()
-    body = uuid.uuid5(_ID_NAMESPACE, f"{seed[0] if seed else ''}:{prefix}:{n}")
-    return f"{prefix}-{body}"
+    return f"{prefix}-{uuid.uuid5(_ID_NAMESPACE, f'{world_name(db)}:{prefix}:{n}')}"

@@ -27,7 +27,9 @@ class AnyObject(Schema):
 def documented(*, summary: str | None = None, query=None, body=None, form: bool = False,
                responses: dict | None = None, errors: tuple = ()):
     """Attach OpenAPI facts to a view: ``query`` and ``body`` schemas, ``responses`` as
-    ``{status: Schema class/instance, or None for no body}``, extra error statuses."""
+    ``{status: Schema class/instance, or None for no body}``, extra error statuses. A
+    ``body`` that depends on the app's APIs (the control API's scenario) is a plain
+    function of the ApiPackage list that returns the schema."""
 
     def attach(view):
         view._openapi = {"summary": summary, "query": query, "body": body, "form": form,
@@ -51,7 +53,7 @@ def _path(rule: str, prefix: str) -> tuple[str, list[dict]]:
 
 
 def build_spec(app, *, title: str, blueprint: str, prefix: str, error_schema=None,
-               security: dict | None = None, description: str = "") -> dict:
+               security: dict | None = None, description: str = "", apis=()) -> dict:
     import sandbox
 
     spec = APISpec(title=title, version=sandbox.__version__, openapi_version="3.0.3",
@@ -86,10 +88,13 @@ def build_spec(app, *, title: str, blueprint: str, prefix: str, error_schema=Non
             if meta.get("query") is not None:
                 operation["parameters"].append({"in": "query", "schema": meta["query"]})
             if meta.get("body") is not None:
+                body = meta["body"]
+                if not isinstance(body, (type, Schema)):
+                    body = body(apis)
                 content_type = "application/x-www-form-urlencoded" if meta.get("form") else "application/json"
-                content = {"application/json": {"schema": meta["body"]}}
+                content = {"application/json": {"schema": body}}
                 if meta.get("form"):
-                    content[content_type] = {"schema": meta["body"]}
+                    content[content_type] = {"schema": body}
                 operation["requestBody"] = {"required": True, "content": content}
             operations_by_path.setdefault(path, {})[method.lower()] = operation
     for path, operations in operations_by_path.items():

@@ -13,21 +13,26 @@ from .scenarios import get_meta, load_world
 
 
 class SandboxRuntime:
-    def __init__(self, settings, apis):
+    def __init__(self, settings, apis, control, secret_headers=()):
         self.settings = settings
         self.apis = list(apis)
+        self.control = control
         self.by_name = {api.name: api for api in self.apis}
         self.root_api = self.by_name.get(settings.root_api) if settings.root_api else None
+        # the request headers the journal masks: the generic ones and every API's own
+        self.secret_headers = frozenset(journal.SECRET_HEADERS) | {
+            header.lower() for header in (*secret_headers, *(h for api in self.apis for h in api.secret_headers))}
         self._openapi: dict = {}
         self._seen: dict[str, int | None] = {}      # namespace database path -> inode this process last saw
         self._seen_lock = threading.Lock()
 
     # -- which API a path belongs to ------------------------------------------------
     def api_for_path(self, path: str):
-        """The ApiPackage serving ``path``, "control" for the control API and the front
-        door (``/``), or None."""
-        if path == "/" or path == "/_sandbox" or path.startswith("/_sandbox/"):
-            return "control"
+        """The ApiPackage serving ``path``, the control API's Mount for the control API and
+        the front door (``/``), or None."""
+        control = self.control.prefix
+        if path == "/" or path == control or path.startswith(control + "/"):
+            return self.control
         for api in self.apis:
             if path == api.prefix or path.startswith(api.prefix + "/"):
                 return api
@@ -41,7 +46,7 @@ class SandboxRuntime:
             return self.settings.db_path, None
         create = (lambda _path: self.create_namespace(name)) if may_create else None
         path, fd = namespaces.hold(self.settings.db_path, name, create)
-        self._notice(path, _inode(path))
+        self._notice(path, dbmod.inode_of(path))
         return path, fd
 
     def create_namespace(self, name: str, world=None) -> bool:
@@ -99,7 +104,7 @@ class SandboxRuntime:
         with self._seen_lock:
             seen = list(self._seen.items())
         for path, inode in seen:
-            if _inode(path) != inode:
+            if dbmod.inode_of(path) != inode:
                 self.forget_handles(path)
 
     def forget_handles(self, path: str, keep_seen: bool = False) -> None:
@@ -120,8 +125,8 @@ class SandboxRuntime:
     def journal_connection(self, path: str):
         """A pooled connection to the journal at ``path`` (release with ``dbmod.pool``)."""
         db = dbmod.pool.acquire(path, opener=journal.open_journal, busy_timeout_s=self.settings.busy_timeout_s)
-        db._sandbox_journal_limit = self.settings.journal_limit
-        db._sandbox_journal_max_bytes = self.settings.journal_max_bytes
+        db.limit, db.max_bytes = self.settings.journal_limit, self.settings.journal_max_bytes
+        db.secret_headers = self.secret_headers
         return db
 
     # -- OpenAPI documents (built once per app, on first request) ----------------------
@@ -131,24 +136,17 @@ class SandboxRuntime:
 
             from .openapi import build_spec
 
-            if name == "control":
-                from sandbox.control.schemas import ERROR_SCHEMA
+            if name == self.control.name:
+                control = self.control
                 self._openapi[name] = build_spec(
-                    current_app, title="rewards-sandbox control API", blueprint="control",
-                    prefix="/_sandbox", error_schema=ERROR_SCHEMA,
-                    security={"adminToken": {"type": "http", "scheme": "bearer"}} if self.settings.admin_token else None,
-                    description="Health, scenarios, reset, clock, request journal, faults, state and namespaces.")
+                    current_app, title=control.title, blueprint=control.blueprint.name,
+                    prefix=control.prefix, error_schema=control.error_schema,
+                    security=control.security if self.settings.admin_token else None,
+                    description=control.description, apis=self.apis)
             else:
                 api = self.by_name[name]
                 self._openapi[name] = build_spec(
                     current_app, title=api.title or api.name, blueprint=api.name, prefix=api.prefix,
-                    error_schema=api.error_schema, security=api.security or None,
+                    error_schema=api.error_schema, security=api.security or None, apis=self.apis,
                     description=f"The rewards-sandbox emulation of {api.title or api.name}, mounted at {api.prefix}.")
         return self._openapi[name]
-
-
-def _inode(path: str):
-    try:
-        return os.stat(path).st_ino
-    except FileNotFoundError:
-        return None

@@ -20,7 +20,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 2_000_000
 MAX_INCLUDE_DEPTH = 8
-# LibYAML's parser when PyYAML was built with it (the wheels are): the same documents, ten
+# perf: LibYAML's parser when PyYAML was built with it (the wheels are): the same documents, ten
 # times faster (the default world's five files took ~60 ms of every start in pure Python)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -268,6 +268,22 @@ def _merge(target: dict, incoming: dict, prefix: str, provenance: dict, source: 
         else:
             target[key] = value
             provenance[path] = source
+
+
+def world_document(world) -> tuple[dict, dict, str]:
+    """(document, provenance, source) of a world given as a mapping, as YAML text, as the
+    name of a built-in scenario or a file path, or already read as that triple."""
+    if isinstance(world, tuple):
+        return world
+    if isinstance(world, dict):
+        doc, provenance = resolve(json.loads(json.dumps(world)), "test world")
+        return doc, provenance, "test world"
+    if isinstance(world, str) and "\n" in world:
+        doc, provenance = resolve(parse_text(world, "test world"), "test world")
+        return doc, provenance, "test world"
+    path = find_scenario(str(world))
+    doc, provenance = read_file(path)
+    return doc, provenance, str(path)
 
 
 def origin(provenance: dict, path: str, default: str) -> str:

@@ -13,8 +13,10 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from .apis import SeedContext
 from .clock import read_clock
-from .db import write_transaction
-from .scenario_files import ScenarioProblem, dumps, origin
+from .db import as_dicts, write_transaction
+from .errors import validation_problems
+from .migrate import prepare_database
+from .scenario_files import ScenarioProblem, dumps, origin, world_document
 from .timeutil import InstantRangeError, check_range, parse_instant, to_db, to_iso
 
 CORE_STATE_TABLES = ("sandbox_sequences", "sandbox_faults")
@@ -62,27 +64,11 @@ def scenario_schema(apis) -> Schema:
     return Schema.from_dict(spec, name="ScenarioSchema")(unknown=RAISE)
 
 
-def flatten_errors(messages, prefix: str = "") -> list[tuple[str, str]]:
-    """marshmallow's nested error dict as (``a.b[0].c``, message) pairs."""
-    found = []
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            if key == "_schema":
-                path = prefix
-            elif isinstance(key, int):
-                path = f"{prefix}[{key}]"
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
-            found.extend(flatten_errors(value, path))
-    elif isinstance(messages, list):
-        for item in messages:
-            found.extend(flatten_errors(item, prefix))
-    else:
-        text = str(messages)
-        if text == "Unknown field.":
-            text = "unknown field (check the spelling against scenarios/README.md)"
-        found.append((prefix, text))
-    return found
+UNKNOWN_FIELD_HINT = "unknown field (check the spelling against scenarios/README.md)"
+
+
+def _problem_message(message: str) -> str:
+    return UNKNOWN_FIELD_HINT if message == "Unknown field." else message
 
 
 def validate_world(doc: dict, provenance: dict, source: str, apis) -> dict:
@@ -95,8 +81,8 @@ def validate_world(doc: dict, provenance: dict, source: str, apis) -> dict:
         return scenario_schema(apis).load(doc)
     except ValidationError as err:
         problems = [
-            {"file": origin(provenance, path, source), "path": path, "message": message}
-            for path, message in flatten_errors(err.messages)
+            {"file": origin(provenance, p["path"], source), "path": p["path"],
+             "message": _problem_message(p["message"])} for p in validation_problems(err.messages)
         ]
         raise ScenarioProblem(problems) from None
 
@@ -158,6 +144,21 @@ def api_tables(db, apis) -> list[str]:
     return [n for n in names if any(n.startswith(api.table_prefix) for api in apis)]
 
 
+def build_world(db_path: str, world, apis, *, busy_timeout_s: float = 10.0) -> dict:
+    """The one way to build a sandbox's database: ``db_path`` (created if need be) in WAL
+    mode with every API's tables, holding ``world`` (see ``world_document``) as its whole
+    state and its startup world. Returns the load summary; a bad world raises
+    ScenarioProblem and changes nothing."""
+    doc, provenance, source = world_document(world)
+    db = prepare_database(db_path, apis, busy_timeout_s)
+    try:
+        summary = load_world(db, doc, provenance, source, apis, startup=True)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")       # the file alone holds it: it may be renamed
+        return summary
+    finally:
+        db.close()
+
+
 def load_world(db, doc: dict, provenance: dict, source: str, apis, *, startup: bool = False) -> dict:
     """Validate ``doc`` and make it the whole state of ``db``. Returns a summary."""
     data = validate_world(doc, provenance, source, apis)
@@ -185,6 +186,14 @@ def load_world(db, doc: dict, provenance: dict, source: str, apis, *, startup: b
                 p["file"] = origin(provenance, p.get("path", ""), source)
         raise
     return summary(db, apis)
+
+
+def api_state(db, api) -> dict:
+    """Every row of ``api``'s tables, by table name without the API's prefix."""
+    tables = {}
+    for table in sorted(api_tables(db, [api])):
+        tables[table[len(api.table_prefix):]] = as_dicts(db.execute(f"SELECT * FROM [{table}] ORDER BY rowid"))
+    return tables
 
 
 def summary(db, apis) -> dict:

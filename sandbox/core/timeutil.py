@@ -42,7 +42,7 @@ def to_iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
     dt = dt.astimezone(UTC)
-    if dt.year >= 1000:     # isoformat is several times faster than strftime; same text
+    if dt.year >= 1000:     # perf: isoformat is several times faster than strftime; same text (bench/README.md)
         return dt.replace(tzinfo=None).isoformat() + "Z"
     text = dt.strftime("%Y-%m-%dT%H:%M:%S")
     if dt.microsecond:
@@ -59,6 +59,17 @@ def to_db(dt: datetime | None) -> str | None:
     if dt.year >= 1000:
         return dt.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
     return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def to_offset_text(value, *, millis: bool = False) -> str | None:
+    """A stored instant (``to_db`` text) or a datetime as ``2016-10-13T18:07:57+00:00``, with
+    ``.000`` milliseconds when ``millis``: how MX, MyRewards and AIR write instants."""
+    if value is None:
+        return None
+    if is_db_text(value):       # perf: sliced, not parsed: reads -30..-48 us of CPU (bench/README.md)
+        return value[:23 if millis else 19] + "+00:00"
+    dt = (value if isinstance(value, datetime) else from_db(value)).astimezone(UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S") + (f".{dt.microsecond // 1000:03d}" if millis else "") + "+00:00"
 
 
 def is_db_text(text) -> bool:

@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 from flask import render_template, request
 from sandbox.control import service
+from sandbox.control.errors import refused
 from sandbox.control.routes import require_admin_token
 from sandbox.core import clock, faults, journal
 from sandbox.core.context import journal_db, namespace, runtime, state_db
-from sandbox.core.errors import ControlError
 from sandbox.core.namespaces import DEFAULT, list_namespaces
 from sandbox.core.timeutil import to_iso
 
@@ -74,8 +74,7 @@ def requests_part():
 def request_part(entry_id):
     entry = journal.entry(journal_db(), entry_id)
     if entry is None:
-        raise ControlError(f"no journal entry {entry_id} (cleared, or dropped as the journal filled)",
-                           status=404)
+        raise refused(f"no journal entry {entry_id} (cleared, or dropped as the journal filled)", status=404)
     return _render("request.html", entry=entry, request_body=pretty(entry["body"]),
                    response_body=pretty(entry["response_body"]), curl=curl_command(entry, _base_url()))
 
@@ -84,7 +83,7 @@ def request_part(entry_id):
 def state_part(api_name):
     api = runtime().by_name.get(api_name)
     if api is None:
-        raise ControlError(f"unknown api {api_name!r}", status=404)
+        raise refused(f"unknown api {api_name!r}", status=404)
     db = state_db()
     exported = service.export_state(db, api)
     model = build_state(api.name, db, exported["tables"], clock.now(db), request.args.get("row"))

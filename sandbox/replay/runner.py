@@ -10,7 +10,7 @@ from pathlib import Path
 from marshmallow import ValidationError
 
 from sandbox.core.scenario_files import ScenarioProblem, read_file
-from sandbox.core.scenarios import flatten_errors
+from sandbox.core.errors import validation_problems
 
 from .matching import MissingCapture, differences, dig, substitute
 from .steps import step_list
@@ -101,7 +101,8 @@ def _run(result: FileResult, path: Path, make_transport, fail_fast: bool) -> Non
         steps = step_list.load(doc.get("steps") or [])
     except ValidationError as err:
         # every problem of the file in one report: the world's as well as the steps'
-        step_problems = [f"{path}: steps{_index(p)}: {m}" for p, m in flatten_errors(err.messages)]
+        step_problems = [f"{path}: steps{_index(p['path'])}: {p['message']}"
+                         for p in validation_problems(err.messages)]
         result.error = "\n".join(world_problems(doc, provenance, path) + step_problems)
         return
     if not steps:

@@ -51,22 +51,13 @@ class InProcess:
         self.client = None
 
     def start(self, doc: dict, provenance: dict, source: str) -> None:
-        from sandbox import create_app
-        from sandbox.apis import API_PACKAGES
+        from sandbox import build_sandbox
         from sandbox.core.db import forget_connection
-        from sandbox.core.migrate import prepare_database
-        from sandbox.core.scenarios import load_world
-        from sandbox.core.settings import Settings
 
         path = str(Path(self._tmp.name) / "replay.sqlite")
-        db = prepare_database(path, API_PACKAGES)
-        try:
-            load_world(db, doc, provenance, source, API_PACKAGES, startup=True)
-        finally:
-            db.close()
+        self.client = build_sandbox(path, (doc, provenance, source)).test_client()
         self._path = path
         self._forget = forget_connection
-        self.client = create_app(Settings(db_path=path)).test_client()
 
     def control(self, method: str, path: str, payload) -> Reply:
         return self.send(method, path, {"Content-Type": "application/json"}, json.dumps(payload).encode())

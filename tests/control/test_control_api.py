@@ -208,7 +208,7 @@ def test_an_unexpected_exception_is_a_vendor_shaped_500_without_a_traceback(make
     def explode(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr("tests.core.dummy_api.to_iso", explode)
+    monkeypatch.setattr("tests.core.dummy_api.schemas.to_iso", explode)
     r = client.get("/dummy/wallets/a")
     assert r.status_code == 500 and r.json == {"dummy_error": "Internal server error", "status": 500}
     assert b"Traceback" not in r.data and b"boom" not in r.data

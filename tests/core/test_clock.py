@@ -5,13 +5,15 @@ import pytest
 from freezegun import freeze_time
 
 from sandbox.core import clock
-from sandbox.core.migrate import prepare_database
+from sandbox.core.db import connect
+from sandbox.core.scenarios import build_world
 from sandbox.core.timeutil import parse_duration, parse_instant, to_iso
 
 
 @pytest.fixture
 def db(tmp_path):
-    db = prepare_database(str(tmp_path / "c.sqlite"), [])
+    build_world(str(tmp_path / "c.sqlite"), {"name": "clock"}, [])
+    db = connect(str(tmp_path / "c.sqlite"))
     yield db
     db.close()
 

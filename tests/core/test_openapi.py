@@ -11,16 +11,9 @@ DOCS = ["control"] + [api.name for api in API_PACKAGES]
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    from sandbox import create_app
-    from sandbox.core.migrate import prepare_database
-    from sandbox.core.scenarios import load_world
-    from sandbox.core.settings import Settings
+    from sandbox import build_sandbox
 
-    path = str(tmp_path_factory.mktemp("openapi") / "o.sqlite")
-    db = prepare_database(path, API_PACKAGES)
-    load_world(db, {"name": "openapi"}, {}, "t", API_PACKAGES)
-    db.close()
-    app = create_app(Settings(db_path=path))
+    app = build_sandbox(str(tmp_path_factory.mktemp("openapi") / "o.sqlite"), {"name": "openapi"})
     return app, app.test_client()
 
 

@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from sandbox.core.migrate import prepare_database
+from sandbox.core.db import connect
 from sandbox.core.scenario_files import ScenarioProblem, parse_text, read_file, resolve
-from sandbox.core.scenarios import get_meta, load_world
+from sandbox.core.scenarios import build_world, get_meta, load_world
 from tests.core import dummy_api
 
 APIS = [dummy_api.API]
@@ -13,7 +13,8 @@ APIS = [dummy_api.API]
 
 @pytest.fixture
 def db(tmp_path):
-    db = prepare_database(str(tmp_path / "s.sqlite"), APIS)
+    build_world(str(tmp_path / "s.sqlite"), {"name": "empty"}, APIS)
+    db = connect(str(tmp_path / "s.sqlite"))
     yield db
     db.close()
 
@@ -138,10 +139,7 @@ def test_the_builtin_default_world_loads(tmp_path):
     from sandbox.apis import API_PACKAGES
     from sandbox.core.scenario_files import find_scenario
 
-    db = prepare_database(str(tmp_path / "d.sqlite"), API_PACKAGES)
-    doc, prov = read_file(find_scenario("default"))
-    assert load_world(db, doc, prov, "default", API_PACKAGES)["name"] == "default"
-    db.close()
+    assert build_world(str(tmp_path / "d.sqlite"), find_scenario("default"), API_PACKAGES)["name"] == "default"
 
 
 def test_a_resolved_document_is_self_contained(tmp_path):

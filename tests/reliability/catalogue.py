@@ -13,9 +13,11 @@ import json
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
-APIS = ("atrium", "myrewards", "saasquatch", "eagleeye")
-PREFIX = {"atrium": "/atrium", "myrewards": "/myrewards", "saasquatch": "/saasquatch",
-          "eagleeye": "/eagleeye", "control": "/_sandbox"}
+from sandbox.apis import API_PACKAGES
+from sandbox.control import CONTROL
+
+APIS = tuple(api.name for api in API_PACKAGES)   # the registry's
+PREFIX = {**{api.name: api.prefix for api in API_PACKAGES}, "control": CONTROL.prefix}
 BETA = "application/vnd.mx.atrium.beta+json"
 
 
@@ -206,6 +208,8 @@ _BUILDERS = {"atrium": _atrium, "myrewards": _myrewards, "saasquatch": _saasquat
 
 
 def routes(api: str, tenant: str = "a") -> list[Route]:
+    """Every route of ``api``; an API of the registry without routes here is a KeyError, so a
+    new API cannot be left out of the reliability tests."""
     return _control() if api == "control" else _BUILDERS[api](tenant)
 
 

@@ -1,63 +1,24 @@
-"""An in-process sandbox on world.py, the vendors' error shapes, and the check every
-hostile or foreign request must pass: below 500, in the vendor's error shape when
-refused, and no change to any state when refused."""
+"""An in-process sandbox on world.py, and the check every hostile or foreign request must
+pass: below 500, in the vendor's error shape when refused (tests/support.py), and no change
+to any state when refused."""
 from __future__ import annotations
 
-import json
 import os
 
-from sandbox import create_app
-from sandbox.apis import API_PACKAGES
-from sandbox.core.migrate import prepare_database
-from sandbox.core.scenarios import load_world
-from sandbox.core.settings import Settings
-from tests.support import world_document
+from sandbox import build_sandbox
+from tests.support import error_shape_problem  # noqa: F401  (the one check of the vendors' error shapes)
 
 from .catalogue import APIS, Route, auth_headers, credentials, encode
 
 # SANDBOX_RELIABILITY_SCALE (default 1) multiplies the request counts of the concurrency and
 # crash tests and the example counts of the hypothesis and schemathesis tests.
 SCALE = max(1, int(os.environ.get("SANDBOX_RELIABILITY_SCALE", "1") or "1"))
-ATRIUM_ERROR_TYPE = "application/vnd.mx.atrium.v1+json; charset=utf-8"
 
 
 def build_app(db_path: str, world: dict, **settings):
-    db = prepare_database(db_path, API_PACKAGES)
-    load_world(db, *world_document(world), API_PACKAGES, startup=True)
-    db.close()
-    app = create_app(Settings(db_path=db_path, **settings), apis=API_PACKAGES)
+    app = build_sandbox(db_path, world, **settings)
     app.config["TESTING"] = True
     return app
-
-
-def error_shape_problem(api: str, response) -> str | None:
-    """Why ``response`` (a refusal) is not in ``api``'s own error shape, or None."""
-    status, raw = response.status_code, response.get_data()
-    if api == "myrewards" and status == 204:
-        return None if raw == b"" else "a MyRewards 204 must have no body"
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        return f"not JSON: {raw[:120]!r}"
-    if api == "atrium":
-        ok = (response.headers.get("Content-Type") == ATRIUM_ERROR_TYPE and isinstance(body, dict)
-              and list(body) == ["error"] and isinstance(body["error"], dict) and list(body["error"]) == ["message"]
-              and isinstance(body["error"]["message"], str) and body["error"]["message"])
-    elif api == "myrewards":
-        ok = (isinstance(body, dict) and isinstance(body.get("errors"), list) and body["errors"]
-              and all(isinstance(m, str) for m in body["errors"])
-              and set(body) <= {"errors", "index_of_failed_data"})
-    elif api == "saasquatch":
-        ok = (isinstance(body, dict) and {"message", "statusCode", "apiErrorCode"} <= set(body)
-              and set(body) <= {"message", "statusCode", "apiErrorCode", "rsCode"}
-              and body["statusCode"] == status and isinstance(body["message"], str))
-    elif api == "eagleeye":
-        ok = (isinstance(body, dict) and set(body) == {"errorCode", "errorMessage"}
-              and isinstance(body["errorMessage"], str) and body["errorMessage"])
-    else:
-        ok = (isinstance(body, dict) and isinstance(body.get("error"), str) and set(body) <= {"error", "problems"}
-              and isinstance(body.get("problems", []), list))
-    return None if ok else f"not the {api} error shape: {raw[:200]!r}"
 
 
 class Sandbox:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from sandbox.core.auth import secrets_equal
 
 from . import store
-from .service import errors
+from . import errors
 
 V1 = "application/vnd.mx.atrium.v1+json"
 BETA = "application/vnd.mx.atrium.beta+json"
+# what each version's answers are sent as
+CONTENT_TYPES = {"v1": f"{V1}; charset=utf-8", "beta": f"{BETA}; charset=utf-8"}
 _BETA_PATH_PARTS = ("/rewards", "/fetch_rewards", "/credit_card_products")
 
 

@@ -1,17 +1,15 @@
 """MX Atrium HTTP layer: auth, parse, call the service, render."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, json, request
-from marshmallow import Schema, ValidationError
+from flask import Blueprint, request
 
-from sandbox.core.http import BodyError, decode_json
 from sandbox.core.clock import request_now
-from sandbox.core.context import state_db
+from sandbox.core.context import current, state_db
+from sandbox.core.http import answer, json_body, query
 from sandbox.core.openapi import AnyObject, documented
-from sandbox.core.scenarios import flatten_errors
 
-from . import auth, schemas
-from .service import errors, holdings, institutions, jobs, members, users
+from . import auth, errors, schemas
+from .service import holdings, institutions, jobs, members, users
 
 bp = Blueprint("atrium", __name__)
 BETA_ENDPOINTS = {"fetch_rewards", "list_rewards", "read_reward"}
@@ -20,42 +18,21 @@ MEMBER = "/users/<user_guid>/members/<member_guid>"
 
 @bp.before_request
 def authenticate_and_negotiate():
-    """Order of checks: auth (401), then the Accept header (406)."""
-    g.atrium_client = auth.authenticate(state_db(), request.headers)
+    """Order of checks: auth (401), then the Accept header (406). Answers come in the
+    content type of the version asked for (errors in v1's)."""
+    state = current()
+    state.caller = auth.authenticate(state_db(), request.headers)
     endpoint = (request.endpoint or "").rsplit(".", 1)[-1]
-    g.atrium_version = auth.negotiate(request.headers.get("Accept"), endpoint in BETA_ENDPOINTS)
+    version = auth.negotiate(request.headers.get("Accept"), endpoint in BETA_ENDPOINTS)
+    state.answer_type = auth.CONTENT_TYPES[version]
 
 
-def _respond(body: dict, status: int = 200) -> Response:
-    return Response(json.dumps(body), status=status,
-                    content_type=f"application/vnd.mx.atrium.{g.atrium_version}+json; charset=utf-8")
-
-
-def _no_content() -> Response:
-    return Response(status=204)
-
-
-def _body(schema: Schema) -> dict:
-    raw = request.get_data(cache=True)
-    try:
-        data = decode_json(raw) if raw.strip() else None
-    except BodyError as exc:
-        raise errors.bad_request(f"{exc}.") from None
-    if not isinstance(data, dict):
-        raise errors.bad_request("The request body must be a JSON object.")
-    return _load(schema, data)
-
-
-def _load(schema: Schema, data: dict) -> dict:
-    try:
-        return schema.load(data)
-    except ValidationError as err:
-        problems = "; ".join(f"{path}: {message}" for path, message in flatten_errors(err.messages))
-        raise errors.bad_request(f"A required parameter is missing or invalid ({problems}).") from None
+def _client() -> dict:
+    return current().caller
 
 
 def _client_id() -> str:
-    return g.atrium_client["client_id"]
+    return current().caller["client_id"]
 
 
 def _page():
@@ -68,10 +45,10 @@ def _page():
 @bp.post("/users")
 @documented(summary="Create user", body=schemas.UserBody, errors=(406, 409))
 def create_user():
-    fields = _body(schemas.user_body)["user"]
+    fields = json_body(schemas.user_body)["user"]
     if not fields:
         raise errors.bad_request("The user object cannot be empty.")
-    return _respond({"user": schemas.user(users.create_user(state_db(), _client_id(), fields))})
+    return answer({"user": schemas.user(users.create_user(state_db(), _client_id(), fields))})
 
 
 @bp.get("/users")
@@ -79,28 +56,28 @@ def create_user():
 def list_users():
     page, per_page, offset = _page()
     rows, total = users.list_users(state_db(), _client_id(), per_page, offset)
-    return _respond({"users": [schemas.user(r) for r in rows],
+    return answer({"users": [schemas.user(r) for r in rows],
                      "pagination": schemas.pagination(page, per_page, total)})
 
 
 @bp.get("/users/<user_guid>")
 @documented(summary="Read user", errors=(406,))
 def read_user(user_guid):
-    return _respond({"user": schemas.user(users.read_user(state_db(), _client_id(), user_guid))})
+    return answer({"user": schemas.user(users.read_user(state_db(), _client_id(), user_guid))})
 
 
 @bp.put("/users/<user_guid>")
 @documented(summary="Update user", body=schemas.UserBody, errors=(406, 409))
 def update_user(user_guid):
-    fields = _body(schemas.user_body)["user"]
-    return _respond({"user": schemas.user(users.update_user(state_db(), _client_id(), user_guid, fields))})
+    fields = json_body(schemas.user_body)["user"]
+    return answer({"user": schemas.user(users.update_user(state_db(), _client_id(), user_guid, fields))})
 
 
 @bp.delete("/users/<user_guid>")
 @documented(summary="Delete user", responses={204: None}, errors=(406,))
 def delete_user(user_guid):
     users.delete_user(state_db(), _client_id(), user_guid)
-    return _no_content()
+    return answer(None, 204)
 
 
 # -- institutions -----------------------------------------------------------------------
@@ -108,24 +85,24 @@ def delete_user(user_guid):
 @bp.get("/institutions")
 @documented(summary="List institutions", query=schemas.InstitutionQuery, errors=(406,))
 def list_institutions():
-    query = _load(schemas.institution_query, request.args.to_dict())
-    flags = {flag: query[flag] for flag in schemas.INSTITUTION_FLAGS if flag in query}
+    given = query(schemas.institution_query)
+    flags = {flag: given[flag] for flag in schemas.INSTITUTION_FLAGS if flag in given}
     page, per_page, offset = _page()
-    rows, total = institutions.list_institutions(state_db(), query.get("name"), flags, per_page, offset)
-    return _respond({"institutions": [schemas.institution(r) for r in rows],
+    rows, total = institutions.list_institutions(state_db(), given.get("name"), flags, per_page, offset)
+    return answer({"institutions": [schemas.institution(r) for r in rows],
                      "pagination": schemas.pagination(page, per_page, total)})
 
 
 @bp.get("/institutions/<code>")
 @documented(summary="Read institution", errors=(406,))
 def read_institution(code):
-    return _respond({"institution": schemas.institution(institutions.read_institution(state_db(), code))})
+    return answer({"institution": schemas.institution(institutions.read_institution(state_db(), code))})
 
 
 @bp.get("/institutions/<code>/credentials")
 @documented(summary="Read institution credentials", errors=(406,))
 def read_institution_credentials(code):
-    return _respond({"credentials": institutions.read_institution_credentials(state_db(), code)})
+    return answer({"credentials": institutions.read_institution_credentials(state_db(), code)})
 
 
 # -- members ----------------------------------------------------------------------------
@@ -134,9 +111,9 @@ def read_institution_credentials(code):
 @documented(summary="Create member (starts an aggregation)", body=schemas.MemberCreateBody,
             errors=(405, 406, 409, 422))
 def create_member(user_guid):
-    fields = _body(schemas.member_create_body)["member"]
+    fields = json_body(schemas.member_create_body)["member"]
     member = members.create_member(state_db(), request_now(), _client_id(), user_guid, fields)
-    return _respond({"member": schemas.member(member)})
+    return answer({"member": schemas.member(member)})
 
 
 @bp.get("/users/<user_guid>/members")
@@ -144,7 +121,7 @@ def create_member(user_guid):
 def list_members(user_guid):
     page, per_page, offset = _page()
     rows, total = members.list_members(state_db(), request_now(), _client_id(), user_guid, per_page, offset)
-    return _respond({"members": [schemas.member(r) for r in rows],
+    return answer({"members": [schemas.member(r) for r in rows],
                      "pagination": schemas.pagination(page, per_page, total)})
 
 
@@ -152,30 +129,30 @@ def list_members(user_guid):
 @documented(summary="Read member", errors=(406,))
 def read_member(user_guid, member_guid):
     member = members.read_member(state_db(), request_now(), _client_id(), user_guid, member_guid)
-    return _respond({"member": schemas.member(member)})
+    return answer({"member": schemas.member(member)})
 
 
 @bp.put(MEMBER)
 @documented(summary="Update member (new credentials start an aggregation)",
             body=schemas.MemberUpdateBody, errors=(406, 422))
 def update_member(user_guid, member_guid):
-    fields = _body(schemas.member_update_body)["member"]
+    fields = json_body(schemas.member_update_body)["member"]
     member = members.update_member(state_db(), request_now(), _client_id(), user_guid, member_guid, fields)
-    return _respond({"member": schemas.member(member)})
+    return answer({"member": schemas.member(member)})
 
 
 @bp.delete(MEMBER)
 @documented(summary="Delete member", responses={204: None}, errors=(406,))
 def delete_member(user_guid, member_guid):
     members.delete_member(state_db(), _client_id(), user_guid, member_guid)
-    return _no_content()
+    return answer(None, 204)
 
 
 @bp.get(MEMBER + "/status")
 @documented(summary="Read member connection status", errors=(406,))
 def read_member_status(user_guid, member_guid):
     member = members.read_member(state_db(), request_now(), _client_id(), user_guid, member_guid)
-    return _respond({"member": schemas.member_status(member)})
+    return answer({"member": schemas.member_status(member)})
 
 
 @bp.get(MEMBER + "/challenges")
@@ -183,22 +160,22 @@ def read_member_status(user_guid, member_guid):
             responses={200: AnyObject, 204: None}, errors=(406,))
 def list_member_challenges(user_guid, member_guid):
     found = members.member_challenges(state_db(), request_now(), _client_id(), user_guid, member_guid)
-    return _no_content() if found is None else _respond({"challenges": found})
+    return answer(None, 204) if found is None else answer({"challenges": found})
 
 
 @bp.put(MEMBER + "/resume")
 @documented(summary="Resume aggregation from MFA", body=schemas.ResumeBody, errors=(406,))
 def resume_member(user_guid, member_guid):
-    answers = _body(schemas.resume_body)["member"]["challenges"]
+    answers = json_body(schemas.resume_body)["member"]["challenges"]
     member = jobs.resume(state_db(), request_now(), _client_id(), user_guid, member_guid, answers)
-    return _respond({"member": schemas.member(member)})
+    return answer({"member": schemas.member(member)})
 
 
 @bp.get(MEMBER + "/credentials")
 @documented(summary="List member credentials", errors=(406,))
 def list_member_credentials(user_guid, member_guid):
     found = members.member_credentials(state_db(), _client_id(), user_guid, member_guid)
-    return _respond({"credentials": found})
+    return answer({"credentials": found})
 
 
 def _start_job_route(kind: str) -> None:
@@ -208,9 +185,9 @@ def _start_job_route(kind: str) -> None:
     @documented(summary=f"Start {kind.replace('_', ' ')}{beta}: 200 started, 202 already running or blocked",
                 responses={200: AnyObject, 202: AnyObject}, errors=(406, 409) + premium)
     def start_job(user_guid, member_guid):
-        status, member = jobs.start_job(state_db(), request_now(), g.atrium_client, user_guid,
+        status, member = jobs.start_job(state_db(), request_now(), _client(), user_guid,
                                         member_guid, kind)
-        return _respond({"member": schemas.member(member)}, status)
+        return answer({"member": schemas.member(member)}, status)
 
     bp.add_url_rule(f"{MEMBER}/{kind}", endpoint=kind, view_func=start_job, methods=["POST"])
 
@@ -227,20 +204,20 @@ def list_member_accounts(user_guid, member_guid):
     page, per_page, offset = _page()
     member, rows, total = holdings.list_accounts(state_db(), request_now(), _client_id(), user_guid,
                                                  member_guid, per_page, offset)
-    beta = g.atrium_version == "beta"
-    return _respond({"accounts": [schemas.account(r, member, beta) for r in rows],
+    beta = current().answer_type == auth.CONTENT_TYPES["beta"]
+    return answer({"accounts": [schemas.account(r, member, beta) for r in rows],
                      "pagination": schemas.pagination(page, per_page, total)})
 
 
 @bp.get(MEMBER + "/transactions")
 @documented(summary="List member transactions", query=schemas.TransactionQuery, errors=(406,))
 def list_member_transactions(user_guid, member_guid):
-    query = _load(schemas.transaction_query, request.args.to_dict())
-    dates = [query[k].isoformat() if k in query else None for k in ("from_date", "to_date")]
+    given = query(schemas.transaction_query)
+    dates = [given[k].isoformat() if k in given else None for k in ("from_date", "to_date")]
     page, per_page, offset = _page()
     _, rows, total = holdings.list_transactions(state_db(), request_now(), _client_id(), user_guid,
                                                 member_guid, *dates, per_page, offset)
-    return _respond({"transactions": [schemas.transaction(r) for r in rows],
+    return answer({"transactions": [schemas.transaction(r) for r in rows],
                      "pagination": schemas.pagination(page, per_page, total)})
 
 
@@ -248,11 +225,11 @@ def list_member_transactions(user_guid, member_guid):
 @documented(summary="List rewards (beta Accept header)", errors=(406,))
 def list_rewards(user_guid, member_guid):
     rows = holdings.list_rewards(state_db(), request_now(), _client_id(), user_guid, member_guid)
-    return _respond({"rewards": [schemas.reward(r) for r in rows]})
+    return answer({"rewards": [schemas.reward(r) for r in rows]})
 
 
 @bp.get(MEMBER + "/rewards/<reward_guid>")
 @documented(summary="Read a reward (beta Accept header)", errors=(406,))
 def read_reward(user_guid, member_guid, reward_guid):
     row = holdings.read_reward(state_db(), request_now(), _client_id(), user_guid, member_guid, reward_guid)
-    return _respond({"reward": schemas.reward(row)})
+    return answer({"reward": schemas.reward(row)})

@@ -8,6 +8,7 @@ from datetime import timedelta
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from sandbox.core import ids
+from sandbox.core.fields import SparseRecord
 from sandbox.core.scenario_files import problem
 from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import to_db
@@ -30,33 +31,6 @@ _FLOAT = dict(allow_none=True, allow_nan=False)
 def _guid(prefix: str):
     return fields.String(validate=validate.Regexp(rf"^{prefix}-[A-Za-z0-9_-]{{1,100}}$",
                                                   error=f"Expected a guid such as {prefix}-1234."))
-
-
-class VendorObject(fields.Field):
-    """A vendor object with many optional attributes (MX's account and transaction): only
-    the keys present are checked, each with its own field. (A Schema walks every declared
-    field for every object, which makes a 10,000-entity world slow to validate.)"""
-
-    def __init__(self, attributes: dict, **kwargs):
-        super().__init__(**kwargs)
-        self.attributes = attributes
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, dict):
-            raise ValidationError("Not a valid mapping type.")
-        loaded, errors = {}, {}
-        for key, item in value.items():
-            field = self.attributes.get(key)
-            if field is None:
-                errors[key] = ["Unknown field."]
-                continue
-            try:
-                loaded[key] = field.deserialize(item, key, value)
-            except ValidationError as err:
-                errors[key] = err.messages
-        if errors:
-            raise ValidationError(errors)
-        return loaded
 
 
 def _vendor_fields(names, floats=(), ints=(), booleans=()) -> dict:
@@ -142,8 +116,8 @@ class MemberSchema(_Strict):
     connection_status = fields.String(validate=validate.OneOf(CONNECTION_STATUSES))
     aggregated_at = InstantField(allow_none=True)
     successfully_aggregated_at = InstantField(allow_none=True)
-    accounts = fields.List(VendorObject(ACCOUNT_ATTRIBUTES), load_default=list)
-    transactions = fields.List(VendorObject(TRANSACTION_ATTRIBUTES), load_default=list)
+    accounts = fields.List(SparseRecord(ACCOUNT_ATTRIBUTES), load_default=list)
+    transactions = fields.List(SparseRecord(TRANSACTION_ATTRIBUTES), load_default=list)
     rewards = fields.List(fields.Nested(RewardSchema), load_default=list)
     jobs = fields.List(fields.Nested(JobSchema), load_default=list)
 
@@ -208,10 +182,8 @@ def seed(ctx, section: dict) -> None:
                               "metadata": user.get("metadata"), "is_disabled": int(user["is_disabled"])})
         for m, member in enumerate(user["members"]):
             _seed_member(db, ctx.now, rows, guid, member, institutions, seen, f"{where}.members[{m}]")
-    for table, sql in (("users", store.INSERT_USER), ("members", store.INSERT_MEMBER),
-                       ("jobs", store.INSERT_JOB), ("accounts", store.INSERT_ACCOUNT),
-                       ("transactions", store.INSERT_TRANSACTION), ("rewards", store.INSERT_REWARD)):
-        store.insert_many(db, sql, rows[table])
+    for table in ("users", "members", "jobs", "accounts", "transactions", "rewards"):
+        store.insert_many(db, table, rows[table])
 
 
 def _unique(value, seen: set, path: str, message: str):
@@ -226,7 +198,7 @@ def _seed_clients(db, clients: list[dict]) -> set:
     seen = set()
     for c, client in enumerate(clients):
         _unique(client["client_id"], seen, f"atrium.clients[{c}].client_id", "duplicate client_id")
-    store.insert_many(db, store.INSERT_CLIENT, [
+    store.insert_many(db, "clients", [
         (c["client_id"], c["api_key"], _json_list(c["features"])) for c in clients])
     return seen
 
@@ -242,7 +214,7 @@ def _seed_institutions(db, overrides: list[dict]) -> dict:
         base = catalogue.get(institution["code"]) or {**INSTITUTION_DEFAULTS, "name": institution["code"]}
         catalogue[institution["code"]] = {**base, **institution}
     rows = [{**i, **{k: int(v) for k, v in i.items() if isinstance(v, bool)}} for i in catalogue.values()]
-    store.insert_many(db, store.INSERT_INSTITUTION, rows)
+    store.insert_many(db, "institutions", rows)
     return catalogue
 
 

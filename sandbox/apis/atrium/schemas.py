@@ -3,11 +3,9 @@ objects of each response (field sets and order as in MX's SDK models and docs sa
 nulls explicit, instants as ISO 8601 with an offset)."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
-from sandbox.core.timeutil import from_db, is_db_text
+from sandbox.core.timeutil import to_offset_text
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -144,13 +142,7 @@ def pagination(page: int, per_page: int, total: int) -> dict:
 
 def instant(value) -> str | None:
     """MX's member timestamps: ``2016-10-13T18:07:57+00:00``."""
-    if value is None:
-        return None
-    if is_db_text(value):
-        return value[:19] + "+00:00"
-    if not isinstance(value, datetime):
-        value = from_db(value)
-    return value.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return to_offset_text(value)
 
 
 def user(row: dict) -> dict:

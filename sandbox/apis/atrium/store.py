@@ -1,6 +1,6 @@
 """MX Atrium tables and queries.
 
-Rows come back as plain dicts. Instants are stored as ``timeutil.to_db`` text; booleans
+Rows come back as plain dicts (``core.db.as_dict``). Instants are stored as ``timeutil.to_db`` text; booleans
 as 0/1. Accounts and transactions keep their vendor fields as JSON (they are read-only
 data "held at the institution"); the columns next to it are the ones queries need.
 """
@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 
 from sqlite_utils import Migrations
+
+from sandbox.core.db import as_dict, as_dicts
 
 migrations = Migrations("atrium")
 
@@ -150,21 +152,15 @@ INSERT_REWARD = (
     " :unit_type, :description, :expires_on, :created_at, :updated_at)")
 
 
-def insert_many(db, sql: str, rows: list) -> None:
+_INSERTS = {"clients": INSERT_CLIENT, "institutions": INSERT_INSTITUTION, "users": INSERT_USER,
+            "members": INSERT_MEMBER, "jobs": INSERT_JOB, "accounts": INSERT_ACCOUNT,
+            "transactions": INSERT_TRANSACTION, "rewards": INSERT_REWARD}
+
+
+def insert_many(db, table: str, rows: list) -> None:
+    """Bulk insert into ``atrium_<table>`` (scenario seeding, a new member's holdings)."""
     if rows:
-        db.conn.executemany(sql, rows)
-
-
-def _one(db, sql: str, params) -> dict | None:
-    cursor = db.execute(sql, params)
-    row = cursor.fetchone()
-    return None if row is None else dict(zip([c[0] for c in cursor.description], row))
-
-
-def _all(db, sql: str, params) -> list[dict]:
-    cursor = db.execute(sql, params)
-    columns = [c[0] for c in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor]
+        db.conn.executemany(_INSERTS[table], rows)
 
 
 def _count(db, sql: str, params) -> int:
@@ -174,20 +170,20 @@ def _count(db, sql: str, params) -> int:
 # -- clients ----------------------------------------------------------------------------
 
 def get_client(db, client_id: str) -> dict | None:
-    row = _one(db, "SELECT * FROM atrium_clients WHERE client_id = ?", [client_id])
+    row = as_dict(db.execute("SELECT * FROM atrium_clients WHERE client_id = ?", [client_id]).fetchone())
     if row is not None:
         row["features"] = json.loads(row["features"])
     return row
 
 
 def all_clients(db) -> list[dict]:
-    return _all(db, "SELECT client_id, api_key FROM atrium_clients ORDER BY rowid", [])
+    return as_dicts(db.execute("SELECT client_id, api_key FROM atrium_clients ORDER BY rowid", []))
 
 
 # -- institutions -----------------------------------------------------------------------
 
 def get_institution(db, code: str) -> dict | None:
-    return _one(db, "SELECT * FROM atrium_institutions WHERE code = ?", [code])
+    return as_dict(db.execute("SELECT * FROM atrium_institutions WHERE code = ?", [code]).fetchone())
 
 
 def list_institutions(db, name: str | None, flags: dict, limit: int, offset: int) -> tuple[list[dict], int]:
@@ -200,15 +196,16 @@ def list_institutions(db, name: str | None, flags: dict, limit: int, offset: int
         params.append(int(value))
     clause = " AND ".join(where)
     total = _count(db, f"SELECT COUNT(*) FROM atrium_institutions WHERE {clause}", params)
-    rows = _all(db, f"SELECT * FROM atrium_institutions WHERE {clause} ORDER BY lower(name), code"
-                    " LIMIT ? OFFSET ?", params + [limit, offset])
+    rows = as_dicts(db.execute(f"SELECT * FROM atrium_institutions WHERE {clause} ORDER BY lower(name), code"
+                               " LIMIT ? OFFSET ?", params + [limit, offset]))
     return rows, total
 
 
 # -- users ------------------------------------------------------------------------------
 
 def get_user(db, client_id: str, user_guid: str) -> dict | None:
-    return _one(db, "SELECT * FROM atrium_users WHERE guid = ? AND client_id = ?", [user_guid, client_id])
+    return as_dict(db.execute("SELECT * FROM atrium_users WHERE guid = ? AND client_id = ?",
+                              [user_guid, client_id]).fetchone())
 
 
 def identifier_taken(db, client_id: str, identifier: str, except_guid: str | None = None) -> bool:
@@ -218,9 +215,13 @@ def identifier_taken(db, client_id: str, identifier: str, except_guid: str | Non
 
 def list_users(db, client_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
     total = _count(db, "SELECT COUNT(*) FROM atrium_users WHERE client_id = ?", [client_id])
-    rows = _all(db, "SELECT * FROM atrium_users WHERE client_id = ? ORDER BY rowid LIMIT ? OFFSET ?",
-                [client_id, limit, offset])
+    rows = as_dicts(db.execute("SELECT * FROM atrium_users WHERE client_id = ? ORDER BY rowid LIMIT ? OFFSET ?",
+                               [client_id, limit, offset]))
     return rows, total
+
+
+def insert_user(db, user: dict) -> None:
+    db.execute(INSERT_USER, user)
 
 
 def update_user(db, user_guid: str, changes: dict) -> None:
@@ -240,13 +241,14 @@ _MEMBER_SELECT = ("SELECT m.*, i.name AS institution_name, i.job_seconds FROM at
 
 
 def get_member(db, user_guid: str, member_guid: str) -> dict | None:
-    return _one(db, f"{_MEMBER_SELECT} WHERE m.guid = ? AND m.user_guid = ?", [member_guid, user_guid])
+    return as_dict(db.execute(f"{_MEMBER_SELECT} WHERE m.guid = ? AND m.user_guid = ?",
+                              [member_guid, user_guid]).fetchone())
 
 
 def list_members(db, user_guid: str, limit: int, offset: int) -> tuple[list[dict], int]:
     total = count_members(db, user_guid)
-    rows = _all(db, f"{_MEMBER_SELECT} WHERE m.user_guid = ? ORDER BY m.rowid LIMIT ? OFFSET ?",
-                [user_guid, limit, offset])
+    rows = as_dicts(db.execute(f"{_MEMBER_SELECT} WHERE m.user_guid = ? ORDER BY m.rowid LIMIT ? OFFSET ?",
+                               [user_guid, limit, offset]))
     return rows, total
 
 
@@ -258,6 +260,10 @@ def duplicate_member_exists(db, user_guid: str, institution_code: str, username,
     return _count(db, "SELECT COUNT(*) FROM atrium_members WHERE user_guid = ? AND institution_code = ?"
                       " AND username IS ? AND password IS ?",
                   [user_guid, institution_code, username, password]) > 0
+
+
+def insert_member(db, member: dict) -> None:
+    db.execute(INSERT_MEMBER, member)
 
 
 def update_member(db, member_guid: str, changes: dict) -> None:
@@ -277,8 +283,8 @@ def jobs_of(db, member_guids: list[str]) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {guid: [] for guid in member_guids}
     if member_guids:
         marks = ", ".join("?" for _ in member_guids)
-        for row in _all(db, f"SELECT * FROM atrium_jobs WHERE member_guid IN ({marks}) ORDER BY id",
-                        member_guids):
+        for row in as_dicts(db.execute(f"SELECT * FROM atrium_jobs WHERE member_guid IN ({marks}) ORDER BY id",
+                                       member_guids)):
             found[row["member_guid"]].append(row)
     return found
 
@@ -302,8 +308,8 @@ def _decoded(rows: list[dict]) -> list[dict]:
 
 def list_accounts(db, member_guid: str, limit: int, offset: int) -> tuple[list[dict], int]:
     total = _count(db, "SELECT COUNT(*) FROM atrium_accounts WHERE member_guid = ?", [member_guid])
-    rows = _all(db, "SELECT * FROM atrium_accounts WHERE member_guid = ? ORDER BY rowid LIMIT ? OFFSET ?",
-                [member_guid, limit, offset])
+    rows = as_dicts(db.execute("SELECT * FROM atrium_accounts WHERE member_guid = ? ORDER BY rowid LIMIT ? OFFSET ?",
+                               [member_guid, limit, offset]))
     return _decoded(rows), total
 
 
@@ -317,15 +323,15 @@ def list_transactions(db, member_guid: str, from_date: str | None, to_date: str 
         where += " AND date <= ?"
         params.append(to_date)
     total = _count(db, f"SELECT COUNT(*) FROM atrium_transactions WHERE {where}", params)
-    rows = _all(db, f"SELECT * FROM atrium_transactions WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
-                params + [limit, offset])
+    rows = as_dicts(db.execute(f"SELECT * FROM atrium_transactions WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
+                               params + [limit, offset]))
     return _decoded(rows), total
 
 
 def list_rewards(db, member_guid: str) -> list[dict]:
-    return _all(db, "SELECT * FROM atrium_rewards WHERE member_guid = ? ORDER BY rowid", [member_guid])
+    return as_dicts(db.execute("SELECT * FROM atrium_rewards WHERE member_guid = ? ORDER BY rowid", [member_guid]))
 
 
 def get_reward(db, member_guid: str, reward_guid: str) -> dict | None:
-    return _one(db, "SELECT * FROM atrium_rewards WHERE member_guid = ? AND guid = ?",
-                [member_guid, reward_guid])
+    return as_dict(db.execute("SELECT * FROM atrium_rewards WHERE member_guid = ? AND guid = ?",
+                              [member_guid, reward_guid]).fetchone())

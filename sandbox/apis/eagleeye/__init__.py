@@ -1,23 +1,21 @@
 """Eagle Eye AIR emulation, mounted at `/eagleeye`."""
+import sys
+import uuid
+
 from sandbox.core.apis import ApiPackage
 
-from . import auth, errors, scenario, schemas, store
-from .routes import bp
+from . import auth, errors, routes, scenario, schemas, store  # noqa: F401  (the parts API is made of)
 from .service.exchange import ROLLBACK_FAULT
 
-API = ApiPackage(
-    name="eagleeye",
-    blueprint=bp,
-    render_error=errors.render_error,
-    migrations=store.migrations,
-    section_schema=scenario.SectionSchema,
-    seed=scenario.seed,
-    credentials=scenario.credentials,
-    auth_headers=auth.replay_headers,
+API = ApiPackage.assemble(
+    sys.modules[__name__],
+    secret_headers=(auth.HASH_HEADER,),
+    content_type=errors.CONTENT_TYPE,
+    # every AIR answer carries x-ees-called-unique-id, the per-call id AIR clients log
+    headers=lambda: {"x-ees-called-unique-id": uuid.uuid4().hex},
     named_faults={ROLLBACK_FAULT: "an exchange whose coupon issuance fails is not rolled back: 207, the debit stands"},
     extra_prefixes=("/2.0",),
     title="Eagle Eye AIR API (wallets, accounts, reward-bank exchange)",
-    error_schema=schemas.ErrorSchema,
     security={
         "ClientId": {"type": "apiKey", "in": "header", "name": auth.CLIENT_HEADER},
         "RequestHash": {"type": "apiKey", "in": "header", "name": auth.HASH_HEADER,

@@ -12,7 +12,8 @@ import hashlib
 
 from flask import request
 
-from sandbox.core.auth import raw_body, secrets_equal, signing_paths
+from sandbox.core.auth import secrets_equal, signing_paths
+from sandbox.core.http import raw_body
 
 from . import errors, store
 
@@ -37,7 +38,8 @@ def authenticate(db) -> dict:
         raise errors.unauthorized("Unknown client id")
     body = raw_body()
     # compare against every accepted form; each comparison is constant time
-    matches = [secrets_equal(given, request_hash(path, body, client["secret"])) for path in signing_paths(MOUNT)]
+    matches = [secrets_equal(given, request_hash(path, body, client["secret"]))
+               for path in signing_paths(request.environ, MOUNT)]
     if not any(matches):
         raise errors.unauthorized("Invalid request hash")
     return client

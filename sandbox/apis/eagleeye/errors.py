@@ -5,12 +5,10 @@ apart from ``ELE`` "Exchange Limit Exceeded" from the Exchange reference page).
 """
 from __future__ import annotations
 
-import uuid
-
-from flask import Response, json
-
 from sandbox.core.errors import ApiError
 
+# Rendered by the core in CONTENT_TYPE; every AIR answer, errors included, carries a per-call id
+# (``headers`` in __init__.py).
 CONTENT_TYPE = "application/json;charset=utf-8"
 DEFAULT_CODES = {400: "BADREQ", 401: "AUTH", 404: "NOTFOUND", 405: "METHOD", 409: "DUPLICATE",
                  413: "TOOLARGE", 422: "UNPROCESSABLE", 500: "U"}
@@ -25,18 +23,8 @@ INACTIVE = "INACTIVE"        # wallet, bank or reward not ACTIVE
 ROLLBACK = "ROLLBACK"        # inside a 207: the rollback itself failed
 
 
-def called_unique_id() -> str:
-    """Value of ``x-ees-called-unique-id``, the per-call id AIR clients log."""
-    return uuid.uuid4().hex
-
-
-def render_error(err: ApiError) -> Response:
-    body = err.body if err.body is not None else {
-        "errorCode": err.code or DEFAULT_CODES.get(err.status, "ERROR"), "errorMessage": err.message}
-    response = Response(json.dumps(body), status=err.status, content_type=CONTENT_TYPE)
-    response.headers.update(err.headers)
-    response.headers["x-ees-called-unique-id"] = called_unique_id()
-    return response
+def render_error(err: ApiError) -> tuple[dict, dict]:
+    return {"errorCode": err.code or DEFAULT_CODES.get(err.status, "ERROR"), "errorMessage": err.message}, {}
 
 
 def bad_request(message: str) -> ApiError:
@@ -55,6 +43,31 @@ def conflict(message: str) -> ApiError:
     return ApiError(message, status=409, code="DUPLICATE")
 
 
-def rule(code: str, message: str) -> ApiError:
+def _rule(code: str, message: str) -> ApiError:
     """A business rule refused the request (422); nothing was written."""
     return ApiError(message, status=422, code=code)
+
+
+def below_threshold(message: str) -> ApiError:
+    return _rule(THRESHOLD, message)
+
+
+def negative_balance(message: str) -> ApiError:
+    return _rule(NEGBAL, message)
+
+
+def limit_exceeded(message: str) -> ApiError:
+    return _rule(ELE, message)
+
+
+def no_link(message: str) -> ApiError:
+    return _rule(NOLINK, message)
+
+
+def not_issued(message: str) -> ApiError:
+    """The coupon could not be issued; the exchange was rolled back (its VOIDED traces stay)."""
+    return _rule(ISSUANCE, message)
+
+
+def inactive(message: str) -> ApiError:
+    return _rule(INACTIVE, message)

@@ -6,17 +6,15 @@ optional API-version prefix, registered by the app factory from ``extra_prefixes
 from __future__ import annotations
 
 
-from flask import Blueprint, Response, g, json, request
-from marshmallow import Schema, ValidationError
+from flask import Blueprint
+from marshmallow import Schema
 
-from sandbox.core.http import BodyError, decode_json
-from sandbox.core.auth import raw_body
 from sandbox.core.clock import request_now
-from sandbox.core.context import state_db
+from sandbox.core.context import current, state_db
+from sandbox.core.http import answer, json_body, query
 from sandbox.core.openapi import AnyObject, documented
-from sandbox.core.scenarios import flatten_errors
 
-from . import errors, schemas, service
+from . import schemas, service
 from .auth import authenticate
 from .schemas import (account_json, account_transaction_json, envelope, identity_json, link_json, reward_json,
                       wallet_json, wallet_transaction_json)
@@ -26,50 +24,19 @@ bp = Blueprint("eagleeye", __name__)
 
 @bp.before_request
 def _authenticate():
-    g.eagleeye_client = authenticate(state_db())
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-def _json(data, status: int = 200) -> Response:
-    response = Response(json.dumps(data), status=status, content_type=errors.CONTENT_TYPE)
-    response.headers["x-ees-called-unique-id"] = errors.called_unique_id()
-    return response
-
-
-def _validation_message(err: ValidationError) -> str:
-    return "; ".join(f"{path}: {message}" if path else message
-                     for path, message in flatten_errors(err.messages)[:5])
-
-
-def _body(schema: Schema) -> dict:
-    """The JSON object body through ``schema``; an empty body is ``{}``."""
-    raw = raw_body()
-    try:
-        data = decode_json(raw) if raw.strip() else {}
-    except BodyError as exc:
-        raise errors.bad_request(str(exc)) from None
-    if not isinstance(data, dict):
-        raise errors.bad_request("The request body must be a JSON object")
-    try:
-        return schema.load(data)
-    except ValidationError as err:
-        raise errors.bad_request(_validation_message(err)) from None
+    current().caller = authenticate(state_db())
 
 
 def _list_args(schema: Schema, filter_columns: dict) -> tuple[dict, int, int]:
     """(filters by column, limit, offset) from the query string."""
-    try:
-        args = schema.load(request.args.to_dict())
-    except ValidationError as err:
-        raise errors.bad_request(_validation_message(err)) from None
+    args = query(schema)
     filters = {column: args[name] for name, column in filter_columns.items() if name in args}
     return filters, args["limit"], args["offset"]
 
 
-def _listing(order_by: str, limit: int, offset: int, page, render) -> Response:
+def _listing(order_by: str, limit: int, offset: int, page, render):
     total, rows = page
-    return _json(envelope(total, order_by, limit, offset, [render(row) for row in rows]))
+    return answer(envelope(total, order_by, limit, offset, [render(row) for row in rows]))
 
 
 # -- wallets -----------------------------------------------------------------------------------
@@ -79,25 +46,23 @@ def _listing(order_by: str, limit: int, offset: int, page, render) -> Response:
 @documented(summary="Create a wallet with its identities", body=schemas.CreateWalletSchema,
             responses={201: AnyObject}, errors=(409,))
 def create_wallet():
-    created = service.create_wallet(state_db(), request_now(), _body(schemas.create_wallet_schema))
+    created = service.create_wallet(state_db(), request_now(), json_body(schemas.create_wallet_schema))
     body = wallet_json(created["wallet"])
     body["identities"] = [identity_json(i) for i in created["identities"]]
-    return _json(body, 201)
+    return answer(body, 201)
 
 
 @bp.get("/wallet")
 @documented(summary="Find a wallet by identity value", query=schemas.IdentityValueQuery)
 def find_wallet():
-    value = request.args.get("identity-value")
-    if not value:
-        raise errors.bad_request("identity-value: Missing query parameter.")
-    return _json(wallet_json(service.wallet_by_identity(state_db(), value)))
+    value = query(schemas.identity_value_query)["identity_value"]
+    return answer(wallet_json(service.wallet_by_identity(state_db(), value)))
 
 
 @bp.get("/wallet/<wallet_id>")
 @documented(summary="Get a wallet")
 def get_wallet(wallet_id):
-    return _json(wallet_json(service.require_wallet(state_db(), wallet_id)))
+    return answer(wallet_json(service.require_wallet(state_db(), wallet_id)))
 
 
 # -- accounts ----------------------------------------------------------------------------------
@@ -113,31 +78,31 @@ def list_accounts(wallet_id):
 @bp.get("/wallet/<wallet_id>/account/<account_id>")
 @documented(summary="Get an account and its balances")
 def get_account(wallet_id, account_id):
-    return _json(account_json(service.require_account(state_db(), wallet_id, account_id)))
+    return answer(account_json(service.require_account(state_db(), wallet_id, account_id)))
 
 
 @bp.post("/wallet/<wallet_id>/scheme/<scheme_id>/account")
 @documented(summary="Open a points account for a scheme", body=schemas.OpenAccountSchema,
             responses={201: AnyObject}, errors=(409,))
 def open_points_account(wallet_id, scheme_id):
-    data = _body(schemas.open_account_schema)
-    return _json(account_json(service.open_points_account(state_db(), request_now(), wallet_id, scheme_id, data)), 201)
+    data = json_body(schemas.open_account_schema)
+    return answer(account_json(service.open_points_account(state_db(), request_now(), wallet_id, scheme_id, data)), 201)
 
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/credit")
 @documented(summary="Credit points to an account", body=schemas.PointsMovementSchema)
 def credit_account(wallet_id, account_id):
-    data = _body(schemas.points_movement_schema)
+    data = json_body(schemas.points_movement_schema)
     posting = service.credit_points(state_db(), request_now(), wallet_id, account_id, data)
-    return _json(account_transaction_json(posting["row"], posting["account"]))
+    return answer(account_transaction_json(posting["row"], posting["account"]))
 
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/debit")
 @documented(summary="Debit points from an account", body=schemas.PointsMovementSchema, errors=(422,))
 def debit_account(wallet_id, account_id):
-    data = _body(schemas.points_movement_schema)
+    data = json_body(schemas.points_movement_schema)
     posting = service.debit_points(state_db(), request_now(), wallet_id, account_id, data)
-    return _json(account_transaction_json(posting["row"], posting["account"]))
+    return answer(account_transaction_json(posting["row"], posting["account"]))
 
 
 @bp.get("/wallet/<wallet_id>/account/<account_id>/transactions")
@@ -162,21 +127,21 @@ def list_wallet_transactions(wallet_id):
 @documented(summary="Get a wallet transaction")
 def get_wallet_transaction(wallet_id, wallet_transaction_id):
     row, refs = service.get_wallet_transaction(state_db(), wallet_id, wallet_transaction_id)
-    return _json(wallet_transaction_json(row, refs))
+    return answer(wallet_transaction_json(row, refs))
 
 
 @bp.post("/services/wallet/<wallet_id>/transaction/exchange/pointsreward")
 @documented(summary="Exchange points for a reward-bank reward", body=schemas.ExchangeSchema,
             responses={201: AnyObject, 207: AnyObject}, errors=(422,))
 def exchange(wallet_id):
-    data = _body(schemas.exchange_schema)
-    result = service.exchange(state_db(), request_now(), wallet_id, data, g.eagleeye_client["location"])
+    data = json_body(schemas.exchange_schema)
+    result = service.exchange(state_db(), request_now(), wallet_id, data, current().caller["location"])
     accounts = [account_transaction_json(p["row"], p["account"]) for p in result.postings]
     wallet_transaction = wallet_transaction_json(result.wallet_transaction, accounts)
     if result.errors:
-        return _json({"walletTransaction": wallet_transaction, "accountTransactions": accounts,
+        return answer({"walletTransaction": wallet_transaction, "accountTransactions": accounts,
                       "errors": result.errors}, 207)
-    return _json(wallet_transaction, 201)
+    return answer(wallet_transaction, 201)
 
 
 # -- reward banks and wallet links -----------------------------------------------------------------
@@ -201,12 +166,12 @@ def list_links(wallet_id):
 @documented(summary="Link a wallet to a personal reward bank", body=schemas.LinkCreateSchema,
             responses={201: AnyObject})
 def create_link(wallet_id, bank_id):
-    data = _body(schemas.link_create_schema)
-    return _json(link_json(service.create_link(state_db(), request_now(), wallet_id, bank_id, data)), 201)
+    data = json_body(schemas.link_create_schema)
+    return answer(link_json(service.create_link(state_db(), request_now(), wallet_id, bank_id, data)), 201)
 
 
 @bp.patch("/wallet/<wallet_id>/link/bank/pointsreward/link/<link_id>")
 @documented(summary="Amend a wallet link", body=schemas.LinkAmendSchema)
 def amend_link(wallet_id, link_id):
-    data = _body(schemas.link_amend_schema)
-    return _json(link_json(service.amend_link(state_db(), request_now(), wallet_id, link_id, data)))
+    data = json_body(schemas.link_amend_schema)
+    return answer(link_json(service.amend_link(state_db(), request_now(), wallet_id, link_id, data)))

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from sandbox.core.fields import JsonInteger
 from sandbox.core.scenario_files import problem
 from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import to_db
 
 from . import store
-from .schemas import ENUM_LIKE, MAX_POINTS, IdField, LocationSchema, StrictInt
+from .schemas import ENUM_LIKE, MAX_POINTS, IdField, LocationSchema
 
-_count = StrictInt(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_POINTS))
+_count = JsonInteger(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_POINTS))
 
 
 class _Strict(Schema):
@@ -51,9 +52,9 @@ class RewardSection(_Strict):
     pointsRewardBankRewardId = IdField(load_default=None)
     resourceType = fields.String(load_default="CAMPAIGN", validate=validate.OneOf(["CAMPAIGN"]))
     resourceId = IdField(required=True)
-    cost = StrictInt(required=True, validate=validate.Range(min=0, max=MAX_POINTS))
+    cost = JsonInteger(required=True, validate=validate.Range(min=0, max=MAX_POINTS))
     # left out: the cost; 0 or null: no threshold check
-    threshold = StrictInt(allow_none=True, validate=validate.Range(min=0, max=MAX_POINTS))
+    threshold = JsonInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_POINTS))
     status = fields.String(load_default="ACTIVE", validate=ENUM_LIKE)
 
 
@@ -85,7 +86,7 @@ class AccountSection(_Strict):
     type = fields.String(load_default="POINTS", validate=validate.OneOf(["POINTS", "ECOUPON"]))
     scheme_id = IdField(load_default=None)      # POINTS: the scheme it belongs to
     campaignId = IdField(load_default=None)     # ECOUPON: a coupon already issued
-    balance = StrictInt(load_default=0, validate=validate.Range(min=-MAX_POINTS, max=MAX_POINTS))
+    balance = JsonInteger(load_default=0, validate=validate.Range(min=-MAX_POINTS, max=MAX_POINTS))
     status = fields.String(load_default="ACTIVE", validate=ENUM_LIKE)
     state = fields.String(validate=ENUM_LIKE)
 

@@ -7,13 +7,15 @@ known field of the wrong type is a 400.
 """
 from __future__ import annotations
 
-from datetime import timezone
 
 from marshmallow import (EXCLUDE, Schema, ValidationError, fields, post_load, validate,
                          validates_schema)
 
+from sandbox.core.fields import JsonInteger
 from sandbox.core.scenarios import InstantField
-from sandbox.core.timeutil import from_db, is_db_text
+from sandbox.core.timeutil import to_offset_text
+
+from .service.ledger import COUPON_BALANCES
 
 MAX_POINTS = 2_147_483_647            # AIR documents int32 for limits; points stay in range
 OPEN_END = "2038-01-19T03:14:07+00:00"  # AIR's "no end" account date
@@ -31,18 +33,6 @@ class IdField(fields.Field):
         if isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable() and value.strip() == value:
             return value
         raise ValidationError("Expected an id: a non-empty string (at most 64 characters) or a number.")
-
-
-class StrictInt(fields.Integer):
-    """An integer that is really one in the JSON (no strings, floats or booleans)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(strict=True, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Scalar(fields.Field):
@@ -164,7 +154,7 @@ class OpenAccountSchema(LenientSchema):
 class PointsMovementSchema(AccountTransactionOptions):
     """Credit or debit: ``value`` points (a positive integer)."""
 
-    value = StrictInt(required=True, validate=validate.Range(min=1, max=MAX_POINTS))
+    value = JsonInteger(required=True, validate=validate.Range(min=1, max=MAX_POINTS))
 
 
 class LinkAmendSchema(LenientSchema):
@@ -224,18 +214,18 @@ class ErrorSchema(Schema):
     errorMessage = fields.String(required=True)
 
 
-class IdentityValueQuery(Schema):
-    identity_value = fields.String(required=True, data_key="identity-value")
+class IdentityValueQuery(LenientSchema):
+    identity_value = fields.String(required=True, data_key="identity-value", validate=validate.Length(min=1))
+
+
+identity_value_query = IdentityValueQuery()
 
 
 # -- responses ---------------------------------------------------------------------------
 
 def air_time(db_text: str | None) -> str | None:
     """A stored instant as AIR writes it: seconds and a ``+00:00`` offset."""
-    if is_db_text(db_text):
-        return db_text[:19] + "+00:00"
-    dt = from_db(db_text)
-    return None if dt is None else dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return to_offset_text(db_text)
 
 
 def _map(value):
@@ -269,8 +259,6 @@ def points_balances(row: dict) -> dict:
     return {"current": row["current"], "usable": row["current"], "locked": 0, "lifetime": row["lifetime"],
             "lifetimeSpend": 0, "lifetimeSpendValue": 0, "pending": 0}
 
-
-COUPON_BALANCES = {"available": 0, "refundable": 0}
 
 
 def account_json(row: dict) -> dict:

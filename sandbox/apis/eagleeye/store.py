@@ -12,6 +12,7 @@ import re
 from sqlite_utils import Migrations
 
 from sandbox.core import ids
+from sandbox.core.db import as_dict, as_dicts
 
 migrations = Migrations("eagleeye")
 
@@ -179,12 +180,8 @@ def new_id(db, kind: str) -> str:
 
 
 def new_ids(db, kind: str, count: int) -> list[str]:
-    """``count`` consecutive ids of ``kind`` in two statements (scenario seeding)."""
-    if count == 0:
-        return []
-    first = ids.next_value(db, f"eagleeye:{kind}", ID_STARTS[kind])
-    ids.bump_to(db, f"eagleeye:{kind}", first + count - 1)
-    return [str(first + i) for i in range(count)]
+    """``count`` consecutive ids of ``kind`` (scenario seeding)."""
+    return [str(n) for n in ids.reserve(db, f"eagleeye:{kind}", count, ID_STARTS[kind])]
 
 
 def reserve_given_ids(db, kind: str, given: list[str]) -> None:
@@ -195,28 +192,27 @@ def reserve_given_ids(db, kind: str, given: list[str]) -> None:
 
 # -- generic helpers ------------------------------------------------------------------
 
-def _decode(row: dict) -> dict:
-    for column in JSON_COLUMNS:
-        if column in row and isinstance(row[column], str):
-            row[column] = json.loads(row[column])
-    return row
+def _decoded(rows: list[dict]) -> list[dict]:
+    """The rows with their JSON columns decoded."""
+    for row in rows:
+        for column in JSON_COLUMNS:
+            if column in row and isinstance(row[column], str):
+                row[column] = json.loads(row[column])
+    return rows
 
 
-_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))   # what json.dumps builds per call, built once
+def _record(row) -> dict | None:
+    """One row as a dict with its JSON columns decoded; None for no row."""
+    return None if row is None else _decoded([as_dict(row)])[0]
+
+
+# perf: one encoder built at import; json.dumps with separators= builds one per call, ~8 per
+# exchange (bench/README.md, "JSON columns through one compact encoder")
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 def _encode(value):
     return None if value is None else _COMPACT_JSON.encode(value)
-
-
-def _rows(cursor) -> list[dict]:
-    columns = [c[0] for c in cursor.description]
-    return [_decode(dict(zip(columns, row))) for row in cursor.fetchall()]
-
-
-def _one(db, sql: str, params) -> dict | None:
-    rows = _rows(db.execute(sql, params))
-    return rows[0] if rows else None
 
 
 def _insert(db, table: str, row: dict) -> None:
@@ -244,36 +240,36 @@ def _page(db, table: str, where: dict, filters: dict, limit: int, offset: int) -
     clause = " AND ".join(f"{column} = ?" for column in conditions) or "1"
     params = list(conditions.values())
     total = db.execute(f"SELECT COUNT(*) FROM {table} WHERE {clause}", params).fetchone()[0]
-    rows = _rows(db.execute(f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid LIMIT ? OFFSET ?",
-                            params + [limit, offset]))
+    rows = _decoded(as_dicts(db.execute(f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid LIMIT ? OFFSET ?",
+                                        params + [limit, offset])))
     return total, rows
 
 
 # -- clients, schemes, campaigns, banks ---------------------------------------------------
 
 def get_client(db, client_id: str) -> dict | None:
-    return _one(db, "SELECT * FROM eagleeye_clients WHERE client_id = ?", [client_id])
+    return _record(db.execute("SELECT * FROM eagleeye_clients WHERE client_id = ?", [client_id]).fetchone())
 
 
 def all_clients(db) -> list[dict]:
-    return _rows(db.execute("SELECT * FROM eagleeye_clients ORDER BY rowid"))
+    return _decoded(as_dicts(db.execute("SELECT * FROM eagleeye_clients ORDER BY rowid")))
 
 
 def get_scheme(db, scheme_id: str) -> dict | None:
-    return _one(db, "SELECT * FROM eagleeye_schemes WHERE scheme_id = ?", [scheme_id])
+    return _record(db.execute("SELECT * FROM eagleeye_schemes WHERE scheme_id = ?", [scheme_id]).fetchone())
 
 
 def get_campaign(db, campaign_id: str) -> dict | None:
-    return _one(db, "SELECT * FROM eagleeye_campaigns WHERE campaign_id = ?", [campaign_id])
+    return _record(db.execute("SELECT * FROM eagleeye_campaigns WHERE campaign_id = ?", [campaign_id]).fetchone())
 
 
 def get_bank(db, bank_id: str) -> dict | None:
-    return _one(db, "SELECT * FROM eagleeye_banks WHERE bank_id = ?", [bank_id])
+    return _record(db.execute("SELECT * FROM eagleeye_banks WHERE bank_id = ?", [bank_id]).fetchone())
 
 
 def get_reward(db, bank_id: str, reward_id: str) -> dict | None:
-    return _one(db, "SELECT * FROM eagleeye_rewards WHERE reward_id = ? AND bank_id = ?",
-                [reward_id, bank_id])
+    return _record(db.execute("SELECT * FROM eagleeye_rewards WHERE reward_id = ? AND bank_id = ?",
+                              [reward_id, bank_id]).fetchone())
 
 
 def list_rewards(db, bank_id: str, filters: dict, limit: int, offset: int):
@@ -283,12 +279,12 @@ def list_rewards(db, bank_id: str, filters: dict, limit: int, offset: int):
 # -- wallets and identities ---------------------------------------------------------------
 
 def get_wallet(db, wallet_id: str) -> dict | None:
-    return _one(db, "SELECT * FROM eagleeye_wallets WHERE wallet_id = ?", [wallet_id])
+    return _record(db.execute("SELECT * FROM eagleeye_wallets WHERE wallet_id = ?", [wallet_id]).fetchone())
 
 
 def wallet_by_identity_value(db, value: str) -> dict | None:
-    return _one(db, "SELECT w.* FROM eagleeye_wallets w JOIN eagleeye_identities i "
-                    "ON i.wallet_id = w.wallet_id WHERE i.value = ?", [value])
+    return _record(db.execute("SELECT w.* FROM eagleeye_wallets w JOIN eagleeye_identities i "
+                              "ON i.wallet_id = w.wallet_id WHERE i.value = ?", [value]).fetchone())
 
 
 def identity_values_taken(db, values: list[str]) -> list[str]:
@@ -306,20 +302,20 @@ def insert_identity(db, row: dict) -> None:
 
 
 def identities_of(db, wallet_id: str) -> list[dict]:
-    return _rows(db.execute("SELECT * FROM eagleeye_identities WHERE wallet_id = ? ORDER BY rowid",
-                            [wallet_id]))
+    return _decoded(as_dicts(db.execute("SELECT * FROM eagleeye_identities WHERE wallet_id = ? ORDER BY rowid",
+                                        [wallet_id])))
 
 
 # -- accounts ---------------------------------------------------------------------------------
 
 def get_account(db, wallet_id: str, account_id: str) -> dict | None:
-    return _one(db, "SELECT * FROM eagleeye_accounts WHERE account_id = ? AND wallet_id = ?",
-                [account_id, wallet_id])
+    return _record(db.execute("SELECT * FROM eagleeye_accounts WHERE account_id = ? AND wallet_id = ?",
+                              [account_id, wallet_id]).fetchone())
 
 
 def points_account_for_scheme(db, wallet_id: str, scheme_id: str) -> dict | None:
-    return _one(db, "SELECT * FROM eagleeye_accounts WHERE wallet_id = ? AND campaign_id = ? "
-                    "AND type = 'POINTS'", [wallet_id, scheme_id])
+    return _record(db.execute("SELECT * FROM eagleeye_accounts WHERE wallet_id = ? AND campaign_id = ? "
+                              "AND type = 'POINTS'", [wallet_id, scheme_id]).fetchone())
 
 
 def list_accounts(db, wallet_id: str, filters: dict, limit: int, offset: int):
@@ -393,9 +389,9 @@ def set_wallet_transaction_status(db, wallet_transaction_id: str, status: str, n
 
 
 def get_wallet_transaction(db, wallet_id: str, wallet_transaction_id: str) -> dict | None:
-    return _one(db, "SELECT * FROM eagleeye_wallet_transactions "
-                    "WHERE wallet_transaction_id = ? AND wallet_id = ?",
-                [wallet_transaction_id, wallet_id])
+    return _record(db.execute("SELECT * FROM eagleeye_wallet_transactions "
+                              "WHERE wallet_transaction_id = ? AND wallet_id = ?",
+                              [wallet_transaction_id, wallet_id]).fetchone())
 
 
 def list_wallet_transactions(db, wallet_id: str, filters: dict, limit: int, offset: int):
@@ -418,13 +414,13 @@ def count_link_exchanges(db, link_id: str) -> int:
 # -- wallet links to personal reward banks ---------------------------------------------
 
 def get_link(db, wallet_id: str, link_id: str) -> dict | None:
-    return _one(db, "SELECT * FROM eagleeye_links WHERE link_id = ? AND wallet_id = ?",
-                [link_id, wallet_id])
+    return _record(db.execute("SELECT * FROM eagleeye_links WHERE link_id = ? AND wallet_id = ?",
+                              [link_id, wallet_id]).fetchone())
 
 
 def links_to_bank(db, wallet_id: str, bank_id: str) -> list[dict]:
-    return _rows(db.execute("SELECT * FROM eagleeye_links WHERE wallet_id = ? AND bank_id = ? "
-                            "ORDER BY rowid", [wallet_id, bank_id]))
+    return _decoded(as_dicts(db.execute("SELECT * FROM eagleeye_links WHERE wallet_id = ? AND bank_id = ? "
+                                        "ORDER BY rowid", [wallet_id, bank_id])))
 
 
 def list_links(db, wallet_id: str, filters: dict, limit: int, offset: int):

@@ -1,12 +1,11 @@
-"""MyRewards errors: ``{"errors": ["..."]}`` (specs decision 1); a 204 has no body.
+"""MyRewards' refusals and its error body: ``{"errors": ["..."]}`` (specs decision 1); a 204
+has no body, and a 401 asks for a token (``WWW-Authenticate``).
 
 The statuses are the seed's: 401 invalid key, 402 user short of points, 412 programme
 short of points, 204 user not found, 406 invalid transaction; 422 for failed validation
 and 403 for a key without the permission (the vendor's API standards).
 """
 from __future__ import annotations
-
-from flask import Response, json
 
 from sandbox.core.errors import ApiError
 
@@ -18,24 +17,23 @@ USER_SHORT = "User does not have enough points"
 PROGRAMME_SHORT = "Programme does not have enough points"
 
 
-def render_error(err: ApiError) -> Response:
+def render_error(err: ApiError) -> tuple[dict | None, dict]:
+    headers = {"WWW-Authenticate": 'Token realm="Application"'} if err.status == 401 else {}
     if err.status == 204:
-        response = Response(status=204)
-        del response.headers["Content-Type"]
-    else:
-        body = err.body if err.body is not None else {"errors": [err.message]}
-        response = Response(json.dumps(body, separators=(",", ":")), status=err.status, content_type=JSON_TYPE)
-    response.headers.update(err.headers)
-    return response
+        return None, headers
+    body = {"errors": list(err.details.get("errors") or [err.message])}
+    if "index_of_failed_data" in err.details:
+        body["index_of_failed_data"] = err.details["index_of_failed_data"]
+    return body, headers
 
 
-def errors(status: int, messages: list[str], **extra) -> ApiError:
+def _listing(status: int, messages: list[str], **details) -> ApiError:
     """An error whose body lists every message (validation failures)."""
-    return ApiError("; ".join(messages), status=status, body={"errors": list(messages), **extra})
+    return ApiError("; ".join(messages), status=status, details={"errors": list(messages), **details})
 
 
 def unauthorized() -> ApiError:
-    return ApiError(INVALID_KEY, status=401, headers={"WWW-Authenticate": 'Token realm="Application"'})
+    return ApiError(INVALID_KEY, status=401)
 
 
 def forbidden(resource: str, access: str) -> ApiError:
@@ -56,8 +54,21 @@ def user_not_found_no_content() -> ApiError:
 
 
 def invalid_transaction(messages: list[str]) -> ApiError:
-    return errors(406, messages)
+    return _listing(406, messages)
+
+
+def user_short() -> ApiError:
+    return ApiError(USER_SHORT, status=402)
+
+
+def programme_short() -> ApiError:
+    return ApiError(PROGRAMME_SHORT, status=412)
 
 
 def unprocessable(messages: list[str]) -> ApiError:
-    return errors(422, messages)
+    return _listing(422, messages)
+
+
+def failed_record(messages: list[str], index: int) -> ApiError:
+    """A sales-data batch refused at record ``index`` (nothing was written)."""
+    return _listing(422, messages, index_of_failed_data=index)

@@ -2,48 +2,37 @@
 below the ``/myrewards`` mount prefix."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, json, request
+from flask import Blueprint, request
 
 from sandbox.core.clock import request_now
 from sandbox.core.context import state_db
+from sandbox.core.errors import RequestError
+from sandbox.core.http import answer, json_value, raw_body
 from sandbox.core.openapi import documented
 
 from . import errors, schemas
 from .auth import authorize
-from .schemas import BodyError, path_id
+from .schemas import path_id
 from .service import performance, transactions, users
 
 # Rails ignores a trailing slash; so do these routes (strict_slashes=False).
 bp = Blueprint("myrewards", __name__)
 
 
-def _json(data, status: int = 200) -> Response:
-    return Response(json.dumps(data, separators=(",", ":")), status=status, content_type=errors.JSON_TYPE)
-
-
 def _params() -> dict:
-    """Query string and body as one Rails-style params hash (the body wins). JSON and
-    form data are both accepted; form keys may nest (``transaction[points]=100``).
-    URL-encoded pairs are decoded in the order sent, which ``a[][x]`` arrays rely on."""
+    """Query string and body as one Rails-style params hash (the body wins): what the
+    vendor's Rails app reads, where the other APIs load one JSON body. JSON and form data
+    are both accepted; form keys may nest (``transaction[points]=100``). URL-encoded
+    pairs are decoded in the order sent, which ``a[][x]`` arrays rely on."""
     params = schemas.rails_params(schemas.query_pairs(request.query_string))
     if request.mimetype == "multipart/form-data":
         params.update(schemas.rails_params(request.form.items(multi=True)))
-        return params
-    raw = request.get_data(cache=True)
-    if request.mimetype == "application/x-www-form-urlencoded":
-        params.update(schemas.rails_params(schemas.query_pairs(raw)))
-        return params
-    if raw.strip():
-        body = schemas.decode_json(raw)
+    elif request.mimetype == "application/x-www-form-urlencoded":
+        params.update(schemas.rails_params(schemas.query_pairs(raw_body())))
+    else:
+        body = json_value(raw_body())
         params.update(body if isinstance(body, dict) else {"_json": body})
     return params
-
-
-def _params_or_400() -> dict:
-    try:
-        return _params()
-    except BodyError as exc:
-        raise errors.bad_request(str(exc)) from None
 
 
 # -- registration questions and user groups (the users permission) ------------------------
@@ -54,7 +43,7 @@ def _params_or_400() -> dict:
 def list_registration_questions():
     caller = authorize(state_db(), "users", "read")
     found = users.registration_questions(state_db(), caller.programme_id)
-    return _json(schemas.registration_questions_out.dump(found))
+    return answer([schemas.registration_question_json(q) for q in found])
 
 
 @bp.get("/api/v2/user_groups", strict_slashes=False)
@@ -63,7 +52,7 @@ def list_registration_questions():
             responses={200: schemas.UserGroupOut(many=True)}, errors=(403,))
 def list_user_groups():
     caller = authorize(state_db(), "users", "read")
-    return _json(schemas.user_groups_out.dump(users.user_groups(state_db(), caller.programme_id)))
+    return answer([schemas.user_group_json(g) for g in users.user_groups(state_db(), caller.programme_id)])
 
 
 @bp.get("/api/v2/user_groups/<group_id>", strict_slashes=False)
@@ -71,7 +60,7 @@ def list_user_groups():
 @documented(summary="Show a user group", responses={200: schemas.UserGroupOut}, errors=(403,))
 def show_user_group(group_id):
     caller = authorize(state_db(), "users", "read")
-    return _json(schemas.user_group_out.dump(users.user_group(state_db(), caller.programme_id, path_id(group_id))))
+    return answer(schemas.user_group_json(users.user_group(state_db(), caller.programme_id, path_id(group_id))))
 
 
 # -- users ----------------------------------------------------------------------------------
@@ -81,9 +70,9 @@ def show_user_group(group_id):
             errors=(403, 422))
 def create_user():
     caller = authorize(state_db(), "users", "write")
-    given, problems = schemas.load_user(_params_or_400())
+    given, problems = schemas.load_user(_params())
     user = users.create_user(state_db(), request_now(), caller.programme_id, given, problems)
-    return _json(schemas.user_out(user), 201)
+    return answer(schemas.user_json(user), 201)
 
 
 @bp.route("/api/v2/users/<user_id>", methods=["PUT", "PATCH"], strict_slashes=False)
@@ -91,9 +80,9 @@ def create_user():
             responses={200: schemas.UserOut}, errors=(403, 422))
 def update_user(user_id):
     caller = authorize(state_db(), "users", "write")
-    given, problems = schemas.load_user(_params_or_400())
+    given, problems = schemas.load_user(_params())
     user = users.update_user(state_db(), request_now(), caller.programme_id, path_id(user_id), given, problems)
-    return _json(schemas.user_out(user))
+    return answer(schemas.user_json(user))
 
 
 # -- transactions -------------------------------------------------------------------------------
@@ -104,7 +93,7 @@ def update_user(user_id):
 def list_transactions(user_id):
     caller = authorize(state_db(), "transactions", "read")
     found = transactions.list_transactions(state_db(), caller.programme_id, path_id(user_id))
-    return _json(schemas.transactions_out.dump(found))
+    return answer([schemas.transaction_json(t) for t in found])
 
 
 @bp.get("/api/v2/users/<user_id>/transactions/last", strict_slashes=False)
@@ -113,7 +102,7 @@ def list_transactions(user_id):
 def last_transaction(user_id):
     caller = authorize(state_db(), "transactions", "read")
     found = transactions.last_transaction(state_db(), caller.programme_id, path_id(user_id))
-    return _json(schemas.transaction_out.dump(found))
+    return answer(schemas.transaction_json(found))
 
 
 @bp.post("/api/v1/users/<user_id>/transactions", strict_slashes=False)
@@ -125,11 +114,11 @@ def create_transaction(user_id):
     caller = authorize(state_db(), "transactions", "write")
     try:
         given, problems = schemas.load_transaction(_params())
-    except BodyError as exc:
-        given, problems = {}, [str(exc)]
+    except RequestError as exc:
+        given, problems = {}, [exc.message]
     result = transactions.post_transaction(
         state_db(), request_now(), caller.programme_id, path_id(user_id), given, problems)
-    return _json(result)
+    return answer(result)
 
 
 # -- performance ---------------------------------------------------------------------------------
@@ -139,7 +128,7 @@ def create_transaction(user_id):
             responses={200: schemas.DataFieldOut(many=True)}, errors=(403,))
 def list_data_fields():
     caller = authorize(state_db(), "performance", "read")
-    return _json(schemas.data_fields_out.dump(performance.data_fields(state_db(), caller.programme_id)))
+    return answer([schemas.data_field_json(f) for f in performance.data_fields(state_db(), caller.programme_id)])
 
 
 @bp.get("/api/v2/performance/promotions", strict_slashes=False)
@@ -147,7 +136,7 @@ def list_data_fields():
             errors=(403,))
 def list_promotions():
     caller = authorize(state_db(), "performance", "read")
-    return _json(schemas.promotions_out.dump(performance.promotions(state_db(), caller.programme_id)))
+    return answer([schemas.promotion_json(p) for p in performance.promotions(state_db(), caller.programme_id)])
 
 
 @bp.get("/api/v2/performance/promotions/<promotion_id>/data_fields", strict_slashes=False)
@@ -156,7 +145,7 @@ def list_promotions():
 def list_promotion_data_fields(promotion_id):
     caller = authorize(state_db(), "performance", "read")
     found = performance.promotion_data_fields(state_db(), caller.programme_id, path_id(promotion_id))
-    return _json(schemas.promotion_data_fields_out.dump(found))
+    return answer([schemas.data_field_json(f, with_promotion=True) for f in found])
 
 
 @bp.post("/api/v2/performance/data", strict_slashes=False)
@@ -166,17 +155,12 @@ def list_promotion_data_fields(promotion_id):
 def create_sales_data(promotion_id=None):
     """201 with an empty body; 422 with ``index_of_failed_data`` when any record fails."""
     caller = authorize(state_db(), "performance", "write")
-    params = _params_or_400()
+    params = _params()
     if promotion_id is None and not schemas.is_blank(params.get("promotion_id")):
         promotion_id = str(params["promotion_id"])
     promotion = None if promotion_id is None else path_id(promotion_id)
     if promotion_id is not None and promotion is None:
         raise errors.not_found("Promotion")
-    try:
-        records = schemas.load_claims(params)
-    except BodyError as exc:
-        raise errors.bad_request(str(exc)) from None
+    records = schemas.load_claims(params)
     performance.create_sales_data(state_db(), request_now(), caller.programme_id, promotion, records)
-    response = Response(status=201)
-    del response.headers["Content-Type"]
-    return response
+    return answer(None, 201)

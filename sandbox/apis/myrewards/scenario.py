@@ -13,6 +13,7 @@ import json
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from sandbox.core import ids
+from sandbox.core.fields import SparseRecord
 from sandbox.core.scenario_files import problem
 from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import to_db
@@ -101,36 +102,6 @@ class UserGroupSchema(StrictSchema):
                                                          "expected a whole number"))
 
 
-class Record(fields.Field):
-    """A mapping checked field by field against ``shape``, visiting only the keys that are
-    present. A nested Schema visits every declared field of every item, which is too
-    slow for the tens of thousands of users and transactions a big world holds."""
-
-    def __init__(self, shape: dict, required: tuple = (), **kwargs):
-        super().__init__(**kwargs)
-        self.shape, self.required = shape, required
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, dict):
-            raise ValidationError("Invalid input type.")
-        loaded, found = {}, {}
-        for name, item in value.items():
-            field = self.shape.get(name)
-            if field is None:
-                found[name] = ["Unknown field."]
-                continue
-            try:
-                loaded[name] = field.deserialize(item)
-            except ValidationError as err:
-                found[name] = err.messages
-        for name in self.required:
-            if name not in value:
-                found[name] = ["Missing data for required field."]
-        if found:
-            raise ValidationError(found)
-        return loaded
-
-
 SEED_TRANSACTION = {
     "id": _id(),
     "transaction_type": fields.String(validate=_check(lambda v: find_type(v) is not None, "expected Credit or Debit")),
@@ -146,8 +117,8 @@ SEED_USER = {
     **{name: ProfileValue(allow_none=True) for name in USER_FIELDS},
     "tsandcs": Flag(allow_none=True), "consented": Flag(allow_none=True),
     "marketing_consented": Flag(allow_none=True), "user_group_id": RecordId(allow_none=True),
-    ANSWERS: fields.List(Record(SEED_ANSWER, required=("registration_question_id",))),
-    "transactions": fields.List(Record(SEED_TRANSACTION, required=("transaction_type", "variety", "points", "reason"))),
+    ANSWERS: fields.List(SparseRecord(SEED_ANSWER, required=("registration_question_id",))),
+    "transactions": fields.List(SparseRecord(SEED_TRANSACTION, required=("transaction_type", "variety", "points", "reason"))),
 }
 
 
@@ -193,7 +164,7 @@ class ProgrammeSchema(StrictSchema):
     api_keys = fields.List(fields.Nested(ApiKeySchema), load_default=list)
     registration_questions = fields.List(fields.Nested(RegistrationQuestionSchema), load_default=list)
     user_groups = fields.List(fields.Nested(UserGroupSchema), load_default=list)
-    users = fields.List(Record(SEED_USER), load_default=list)
+    users = fields.List(SparseRecord(SEED_USER), load_default=list)
     data_fields = fields.List(fields.Nested(DataFieldSchema), load_default=list)
     promotions = fields.List(fields.Nested(PromotionSchema), load_default=list)
 

@@ -13,6 +13,7 @@ import json
 from sqlite_utils import Migrations
 
 from sandbox.core.auth import secrets_equal
+from sandbox.core.db import as_dict, as_dicts
 
 migrations = Migrations("myrewards")
 
@@ -141,16 +142,6 @@ def insert_rows(db, table: str, rows: list[dict]) -> None:
                             f"VALUES ({', '.join(':' + c for c in columns)})", rows)
 
 
-def _dicts(cursor) -> list[dict]:
-    columns = [c[0] for c in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
-
-
-def _one(cursor) -> dict | None:
-    rows = _dicts(cursor)
-    return rows[0] if rows else None
-
-
 # -- keys and programmes ------------------------------------------------------------
 
 def api_key(db, key: str) -> dict | None:
@@ -158,7 +149,7 @@ def api_key(db, key: str) -> dict | None:
     stored key in constant time, without stopping at a match; an indexed ``WHERE key = ?``
     would answer sooner the shorter the matching prefix."""
     row = None
-    for candidate in _dicts(db.execute("SELECT * FROM myrewards_api_keys ORDER BY rowid")):
+    for candidate in as_dicts(db.execute("SELECT * FROM myrewards_api_keys ORDER BY rowid")):
         if secrets_equal(key, candidate["key"]) and row is None:
             row = candidate
     if row:
@@ -167,13 +158,13 @@ def api_key(db, key: str) -> dict | None:
 
 
 def all_api_keys(db) -> list[dict]:
-    return _dicts(db.execute(
+    return as_dicts(db.execute(
         "SELECT k.key, k.secret, k.programme_id, p.name AS programme FROM myrewards_api_keys k "
         "JOIN myrewards_programmes p ON p.id = k.programme_id ORDER BY k.programme_id, k.rowid"))
 
 
 def programme(db, programme_id: int) -> dict:
-    row = _one(db.execute("SELECT * FROM myrewards_programmes WHERE id = ?", [programme_id]))
+    row = as_dict(db.execute("SELECT * FROM myrewards_programmes WHERE id = ?", [programme_id]).fetchone())
     row["required_fields"] = json.loads(row["required_fields"])
     return row
 
@@ -191,26 +182,26 @@ def change_pool(db, programme_id: int, delta: int) -> None:
 # -- registration questions and user groups -----------------------------------------
 
 def registration_questions(db, programme_id: int) -> list[dict]:
-    return _dicts(db.execute(
+    return as_dicts(db.execute(
         "SELECT * FROM myrewards_registration_questions WHERE programme_id = ? ORDER BY position, id",
         [programme_id]))
 
 
 def user_groups(db, programme_id: int) -> list[dict]:
-    return _dicts(db.execute(
+    return as_dicts(db.execute(
         "SELECT * FROM myrewards_user_groups WHERE programme_id = ? ORDER BY position, name COLLATE NOCASE, id",
         [programme_id]))
 
 
 def user_group(db, programme_id: int, group_id: int) -> dict | None:
-    return _one(db.execute("SELECT * FROM myrewards_user_groups WHERE programme_id = ? AND id = ?",
-                           [programme_id, group_id]))
+    return as_dict(db.execute("SELECT * FROM myrewards_user_groups WHERE programme_id = ? AND id = ?",
+                              [programme_id, group_id]).fetchone())
 
 
 def default_user_group(db, programme_id: int) -> dict | None:
-    return _one(db.execute(
+    return as_dict(db.execute(
         "SELECT * FROM myrewards_user_groups WHERE programme_id = ? AND is_default = 1 ORDER BY id LIMIT 1",
-        [programme_id]))
+        [programme_id]).fetchone())
 
 
 # -- users ----------------------------------------------------------------------------
@@ -222,15 +213,15 @@ def _user_row(row: dict | None) -> dict | None:
 
 
 def user(db, programme_id: int, user_id: int) -> dict | None:
-    return _user_row(_one(db.execute(
-        "SELECT * FROM myrewards_users WHERE programme_id = ? AND id = ?", [programme_id, user_id])))
+    return _user_row(as_dict(db.execute(
+        "SELECT * FROM myrewards_users WHERE programme_id = ? AND id = ?", [programme_id, user_id]).fetchone()))
 
 
 def users_with(db, programme_id: int, field: str, value: str) -> list[dict]:
     """Users of the programme whose ``field`` (username, email or mobile) is ``value``;
     usernames and emails compare case-insensitively."""
     collate = "" if field == "mobile" else " COLLATE NOCASE"
-    return [_user_row(r) for r in _dicts(db.execute(
+    return [_user_row(r) for r in as_dicts(db.execute(
         f"SELECT * FROM myrewards_users WHERE programme_id = ? AND {field} = ?{collate} ORDER BY id",
         [programme_id, value]))]
 
@@ -261,12 +252,12 @@ def update_user(db, row: dict) -> None:
 # -- the ledger -------------------------------------------------------------------------
 
 def transactions(db, user_id: int) -> list[dict]:
-    return _dicts(db.execute("SELECT * FROM myrewards_transactions WHERE user_id = ? ORDER BY seq", [user_id]))
+    return as_dicts(db.execute("SELECT * FROM myrewards_transactions WHERE user_id = ? ORDER BY seq", [user_id]))
 
 
 def last_transaction(db, user_id: int) -> dict | None:
-    return _one(db.execute(
-        "SELECT * FROM myrewards_transactions WHERE user_id = ? ORDER BY seq DESC LIMIT 1", [user_id]))
+    return as_dict(db.execute(
+        "SELECT * FROM myrewards_transactions WHERE user_id = ? ORDER BY seq DESC LIMIT 1", [user_id]).fetchone())
 
 
 def balance(db, user_id: int) -> int:
@@ -283,13 +274,13 @@ def insert_transactions(db, rows: list[dict]) -> None:
 # -- performance ------------------------------------------------------------------------
 
 def promotions(db, programme_id: int) -> list[dict]:
-    return _dicts(db.execute("SELECT * FROM myrewards_promotions WHERE programme_id = ? ORDER BY id",
-                             [programme_id]))
+    return as_dicts(db.execute("SELECT * FROM myrewards_promotions WHERE programme_id = ? ORDER BY id",
+                               [programme_id]))
 
 
 def promotion(db, programme_id: int, promotion_id: int) -> dict | None:
-    return _one(db.execute("SELECT * FROM myrewards_promotions WHERE programme_id = ? AND id = ?",
-                           [programme_id, promotion_id]))
+    return as_dict(db.execute("SELECT * FROM myrewards_promotions WHERE programme_id = ? AND id = ?",
+                              [programme_id, promotion_id]).fetchone())
 
 
 def data_fields(db, programme_id: int, promotion_id: int | None = None) -> list[dict]:
@@ -302,20 +293,20 @@ def data_fields(db, programme_id: int, promotion_id: int | None = None) -> list[
         cursor = db.execute(
             "SELECT * FROM myrewards_data_fields WHERE programme_id = ? "
             "AND (promotion_id IS NULL OR promotion_id = ?) ORDER BY position, id", [programme_id, promotion_id])
-    return _dicts(cursor)
+    return as_dicts(cursor)
 
 
 def product(db, promotion_id: int, sku: str) -> dict | None:
-    return _one(db.execute("SELECT * FROM myrewards_products WHERE promotion_id = ? AND sku = ?",
-                           [promotion_id, sku]))
+    return as_dict(db.execute("SELECT * FROM myrewards_products WHERE promotion_id = ? AND sku = ?",
+                              [promotion_id, sku]).fetchone())
 
 
 def promotion_for_sku(db, programme_id: int, sku: str) -> dict | None:
     """The lowest-numbered active promotion of the programme that lists ``sku``."""
-    return _one(db.execute(
+    return as_dict(db.execute(
         "SELECT p.* FROM myrewards_promotions p JOIN myrewards_products pr ON pr.promotion_id = p.id "
         "WHERE p.programme_id = ? AND p.status = 'active' AND pr.sku = ? ORDER BY p.id LIMIT 1",
-        [programme_id, sku]))
+        [programme_id, sku]).fetchone())
 
 
 def insert_claims(db, rows: list[dict]) -> None:

@@ -1,20 +1,13 @@
 """SaaSquatch emulation, mounted at `/saasquatch`."""
+import sys
+
 from sandbox.core.apis import ApiPackage
 
-from . import auth, errors, scenario, schemas, store
-from .routes import bp
+from . import auth, errors, routes, scenario, schemas, store  # noqa: F401  (the parts API is made of)
 
-API = ApiPackage(
-    name="saasquatch",
-    blueprint=bp,
-    render_error=errors.render_error,
-    migrations=store.migrations,
-    section_schema=scenario.SectionSchema,
-    seed=scenario.seed,
-    credentials=scenario.credentials,
-    auth_headers=auth.replay_headers,
+API = ApiPackage.assemble(
+    sys.modules[__name__],
     title="SaaSquatch REST API (reward balances and rewards)",
-    error_schema=schemas.ErrorSchema,
     security={"APIKey": {"type": "http", "scheme": "basic",
                          "description": "The tenant's API key as the Basic password (username empty)"}},
 )

@@ -1,10 +1,11 @@
-"""SaaSquatch errors: ``{"message", "statusCode", "apiErrorCode"}`` (+ ``rsCode``).
+"""SaaSquatch's refusals and its error body: ``{"message", "statusCode", "apiErrorCode"}``
+(+ ``rsCode``); a 401 asks for Basic credentials (``WWW-Authenticate``).
 
 The vendor documents the body (schema `Error`, rsCode in impact.com's copy) and the
 statuses (400 bad request, 401 no valid key, 402 valid but failed, 404 not found); the
 `apiErrorCode` values below are the sandbox's own where the docs name none.
 """
-from flask import Response, json
+from __future__ import annotations
 
 from sandbox.core.errors import ApiError
 
@@ -20,68 +21,52 @@ DEFAULT_CODES = {
 }
 
 
-class SaasquatchError(ApiError):
-    """An ApiError that may carry the vendor's ``rsCode`` (documented RS0NN issue codes)."""
-
-    def __init__(self, message: str, *, status: int, code: str, rs_code: str | None = None,
-                 headers: dict | None = None):
-        super().__init__(message, status=status, code=code, headers=headers)
-        self.rs_code = rs_code
-
-
-def render_error(err: ApiError) -> Response:
-    if err.body is not None:
-        body = err.body
-    else:
-        body = {"message": err.message, "statusCode": err.status,
-                "apiErrorCode": err.code or DEFAULT_CODES.get(err.status, "ERROR")}
-        rs_code = getattr(err, "rs_code", None)
-        if rs_code:
-            body["rsCode"] = rs_code
-    response = Response(json.dumps(body), status=err.status, mimetype="application/json")
-    response.headers.update(err.headers)
-    return response
+def render_error(err: ApiError) -> tuple[dict, dict]:
+    body = {"message": err.message, "statusCode": err.status,
+            "apiErrorCode": err.code or DEFAULT_CODES.get(err.status, "ERROR")}
+    if err.details.get("rsCode"):
+        body["rsCode"] = err.details["rsCode"]
+    headers = {"WWW-Authenticate": 'Basic realm="SaaSquatch API"'} if err.status == 401 else {}
+    return body, headers
 
 
-def bad_request(message: str) -> SaasquatchError:
-    return SaasquatchError(message, status=400, code="BAD_REQUEST")
+def _error(message: str, status: int, code: str, rs_code: str | None = None) -> ApiError:
+    """``rs_code``: the vendor's documented RS0NN issue code, where one applies."""
+    return ApiError(message, status=status, code=code, details={"rsCode": rs_code} if rs_code else None)
 
 
-def wrong_content_type() -> SaasquatchError:
-    return SaasquatchError("The request had an incorrect content-type; send application/json.",
-                           status=400, code="BAD_REQUEST", rs_code="RS046")
+def bad_request(message: str) -> ApiError:
+    return _error(message, 400, "BAD_REQUEST")
 
 
-def unauthorized() -> SaasquatchError:
-    return SaasquatchError("Unauthorized - No valid API key provided.", status=401,
-                           code="UNAUTHORIZED",
-                           headers={"WWW-Authenticate": 'Basic realm="SaaSquatch API"'})
+def wrong_content_type() -> ApiError:
+    return _error("The request had an incorrect content-type; send application/json.", 400, "BAD_REQUEST", "RS046")
 
 
-def tenant_not_found() -> SaasquatchError:
-    return SaasquatchError("No tenant found for the provided alias", status=404,
-                           code="TENANT_NOT_FOUND", rs_code="RS038")
+def unauthorized() -> ApiError:
+    return _error("Unauthorized - No valid API key provided.", 401, "UNAUTHORIZED")
 
 
-def account_not_found() -> SaasquatchError:
-    return SaasquatchError("No account found for the provided id", status=404,
-                           code="ACCOUNT_NOT_FOUND", rs_code="RS041")
+def tenant_not_found() -> ApiError:
+    return _error("No tenant found for the provided alias", 404, "TENANT_NOT_FOUND", "RS038")
 
 
-def user_not_found() -> SaasquatchError:
-    return SaasquatchError("No user found for the provided id", status=404,
-                           code="USER_NOT_FOUND", rs_code="RS042")
+def account_not_found() -> ApiError:
+    return _error("No account found for the provided id", 404, "ACCOUNT_NOT_FOUND", "RS041")
 
 
-def reward_not_found() -> SaasquatchError:
-    return SaasquatchError("Reward not found", status=404, code="REWARD_NOT_FOUND")
+def user_not_found() -> ApiError:
+    return _error("No user found for the provided id", 404, "USER_NOT_FOUND", "RS042")
 
 
-def reward_not_cancellable(why: str) -> SaasquatchError:
-    return SaasquatchError(f"Reward is not cancellable: {why}", status=400,
-                           code="REWARD_NOT_CANCELLABLE")
+def reward_not_found() -> ApiError:
+    return _error("Reward not found", 404, "REWARD_NOT_FOUND")
 
 
-def insufficient_credit(message: str) -> SaasquatchError:
+def reward_not_cancellable(why: str) -> ApiError:
+    return _error(f"Reward is not cancellable: {why}", 400, "REWARD_NOT_CANCELLABLE")
+
+
+def insufficient_credit(message: str) -> ApiError:
     """specs/README.md SaaSquatch decision 1: too little credit is 402, nothing debited."""
-    return SaasquatchError(message, status=402, code="INSUFFICIENT_CREDIT")
+    return _error(message, 402, "INSUFFICIENT_CREDIT")

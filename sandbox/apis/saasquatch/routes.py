@@ -5,18 +5,18 @@ Vendor paths are served unchanged below the mount prefix: ``/api/v1/{tenant_alia
 from __future__ import annotations
 
 
-from flask import Blueprint, g, jsonify, request
-from marshmallow import Schema, ValidationError
+from flask import Blueprint, request
+from marshmallow import Schema
 
-from sandbox.core.http import BodyError, decode_json
 from sandbox.core.clock import request_now
-from sandbox.core.context import state_db
+from sandbox.core.context import current, state_db
+from sandbox.core.http import answer, json_body, query
 from sandbox.core.openapi import documented
 
 from . import auth, errors, service
 from .schemas import (AccountQuerySchema, BulkRedeemSchema, DebitResultSchema, NewRewardSchema,
-                      RedeemSchema, RewardBalanceSchema, RewardSchema, account_query_schema,
-                      bulk_redeem_schema, describe_problems, new_reward_schema, redeem_schema,
+                      RedeemSchema, RewardBalanceSchema, RewardSchema, account_query_schema, balance_json,
+                      bulk_redeem_schema, debit_json, new_reward, new_reward_schema, redeem_schema,
                       reward_json)
 
 bp = Blueprint("saasquatch", __name__)
@@ -27,44 +27,27 @@ BASE = "/api/v1/<tenant_alias>"
 def authenticate():
     alias = (request.view_args or {}).get("tenant_alias")
     if alias is not None:
-        g.saasquatch_tenant = auth.authenticate(state_db(), alias, request.headers.get("Authorization"))
-
-
-def _load(schema: Schema, data) -> dict:
-    try:
-        return schema.load(data)
-    except ValidationError as err:
-        raise errors.bad_request(describe_problems(err.messages)) from None
-
-
-def _query(schema: Schema) -> dict:
-    return _load(schema, request.args.to_dict(flat=True))
+        current().caller = auth.authenticate(state_db(), alias, request.headers.get("Authorization"))
 
 
 def _body(schema: Schema) -> dict:
-    """The JSON object in the body, validated. SaaSquatch takes JSON only (RS046)."""
+    """The JSON object in the body: SaaSquatch takes JSON only, and says so (RS046)."""
     if request.mimetype != "application/json":
         raise errors.wrong_content_type()
-    try:
-        data = decode_json(request.get_data(cache=True) or b"")
-    except BodyError as exc:
-        raise errors.bad_request(f"{exc}.") from None
-    if not isinstance(data, dict):
-        raise errors.bad_request("The request body must be a JSON object.")
-    return _load(schema, data)
+    return json_body(schema)
 
 
 def _call(fn, *args):
-    return fn(state_db(), g.saasquatch_tenant, request_now(), *args)
+    return fn(state_db(), current().caller, request_now(), *args)
 
 
 @bp.get(f"{BASE}/reward/balance")
 @documented(summary="List reward balances", query=AccountQuerySchema,
             responses={200: RewardBalanceSchema(many=True)})
 def reward_balances(tenant_alias):
-    query = _query(account_query_schema)
-    return jsonify(_call(service.reward_balances, query["accountId"], query["userId"],
-                         query["rewardTypeFilter"]))
+    given = query(account_query_schema)
+    balances = _call(service.reward_balances, given["accountId"], given["userId"], given["rewardTypeFilter"])
+    return answer([balance_json(b) for b in balances])
 
 
 @bp.post(f"{BASE}/credit/bulkredeem")
@@ -72,23 +55,22 @@ def reward_balances(tenant_alias):
             responses={200: DebitResultSchema}, errors=(402,))
 def bulk_redeem(tenant_alias):
     body = _body(bulk_redeem_schema)
-    return jsonify(_call(service.bulk_redeem, body["accountId"], body["unit"], body["amount"]))
+    return answer(debit_json(_call(service.bulk_redeem, body["accountId"], body["unit"], body["amount"])))
 
 
 @bp.get(f"{BASE}/reward")
 @documented(summary="List an account's rewards", query=AccountQuerySchema,
             responses={200: RewardSchema(many=True)})
 def list_rewards(tenant_alias):
-    query = _query(account_query_schema)
-    rewards = _call(service.list_rewards, query["accountId"], query["userId"],
-                    query["rewardTypeFilter"])
-    return jsonify([reward_json(r) for r in rewards])
+    given = query(account_query_schema)
+    rewards = _call(service.list_rewards, given["accountId"], given["userId"], given["rewardTypeFilter"])
+    return answer([reward_json(r) for r in rewards])
 
 
 @bp.get(f"{BASE}/reward/<reward_id>")
 @documented(summary="Lookup a single reward", responses={200: RewardSchema})
 def get_reward(tenant_alias, reward_id):
-    return jsonify(reward_json(_call(service.get_reward, reward_id)))
+    return answer(reward_json(_call(service.get_reward, reward_id)))
 
 
 @bp.post(f"{BASE}/credit/<reward_id>/redeem")
@@ -96,18 +78,18 @@ def get_reward(tenant_alias, reward_id):
             responses={200: DebitResultSchema}, errors=(402,))
 def redeem_reward(tenant_alias, reward_id):
     body = _body(redeem_schema)
-    return jsonify(_call(service.redeem_reward, reward_id, body["unit"], body["amount"]))
+    return answer(debit_json(_call(service.redeem_reward, reward_id, body["unit"], body["amount"])))
 
 
 @bp.post(f"{BASE}/reward/<reward_id>/cancel")
 @documented(summary="Cancel a single reward", responses={200: RewardSchema})
 def cancel_reward(tenant_alias, reward_id):
-    return jsonify(reward_json(_call(service.cancel_reward, reward_id)))
+    return answer(reward_json(_call(service.cancel_reward, reward_id)))
 
 
 @bp.post(f"{BASE}/rewards/account/<account_id>/user/<user_id>")
 @documented(summary="Create a single reward", body=NewRewardSchema, responses={201: RewardSchema})
 def create_reward(tenant_alias, account_id, user_id):
     body = _body(new_reward_schema)
-    reward = _call(service.create_reward, account_id, user_id, body)
-    return jsonify(reward_json(reward)), 201
+    reward = _call(service.create_reward, account_id, user_id, new_reward(body))
+    return answer(reward_json(reward), 201)

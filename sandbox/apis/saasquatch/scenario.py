@@ -23,7 +23,7 @@ from sandbox.core.scenario_files import problem
 
 from . import service, store
 from .schemas import (MAX_CREDIT, REWARD_SOURCES, JsonBoolean, JsonInteger, RewardFieldsSchema,
-                      ScenarioInstant)
+                      ScenarioInstant, new_reward)
 
 
 def _text(**kwargs):
@@ -147,7 +147,7 @@ def _seed_rewards(ctx, rewards: list[tuple[str, str, dict]]) -> None:
     rows = []
     for alias, account_id, reward in rewards:
         rows.append(service.new_reward_row(
-            alias, reward["id"] or next(generated), account_id, reward["userId"], reward,
+            alias, reward["id"] or next(generated), account_id, reward["userId"], new_reward(reward),
             date_given=reward["dateGiven"] or ctx.now, reward_source=reward["rewardSource"]))
     pks = store.insert_rewards(ctx.db, rows)
     redemptions = []

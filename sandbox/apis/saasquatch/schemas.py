@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from marshmallow import (EXCLUDE, Schema, ValidationError, fields, pre_load, validate,
                          validates_schema)
 
-from sandbox.core.scenarios import InstantField, flatten_errors
+from sandbox.core.fields import JsonBoolean, JsonInteger  # noqa: F401  (scenario.py's too)
+from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import UTC, from_db
 
 REWARD_TYPES = ("CREDIT", "PCT_DISCOUNT", "FUELTANK")
@@ -21,27 +22,6 @@ FUELTANK_TYPES = ("PCT_DISCOUNT", "CREDIT")
 MAX_CREDIT = 2 ** 53 - 1
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_EPOCH_MS = 253402300799999  # 9999-12-31T23:59:59.999Z
-
-
-class JsonInteger(fields.Integer):
-    """A JSON integer: no strings, no floats (even 200.0), no booleans."""
-
-    def __init__(self, **kwargs):
-        super().__init__(strict=True, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-class JsonBoolean(fields.Boolean):
-    """A JSON boolean only (marshmallow would also take "yes", 1, ...)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 def _epoch_ms_instant(value) -> datetime:
@@ -187,11 +167,37 @@ bulk_redeem_schema = BulkRedeemSchema()
 redeem_schema = RedeemSchema()
 
 
-def describe_problems(messages) -> str:
-    """marshmallow's error dict as one readable line: ``amount: Not a valid integer.``"""
-    parts = [f"{path}: {message}" if path else message
-             for path, message in flatten_errors(messages)]
-    return "; ".join(parts) or "Invalid request."
+# -- from the wire to the service's terms, and back ---------------------------------------
+
+_NEW_REWARD_FIELDS = {"type": "type", "unit": "unit", "name": "name", "currency": "currency",
+                      "cancellable": "cancellable", "dateExpires": "date_expires", "dateCancelled": "date_cancelled",
+                      "dateScheduledFor": "date_scheduled_for", "assignedCredit": "assigned_credit",
+                      "discountPercent": "discount_percent", "amount": "amount", "fuelTankCode": "fuel_tank_code",
+                      "fueltankType": "fueltank_type"}
+
+
+def new_reward(data: dict) -> dict:
+    """A validated NewReward (or a scenario's reward) in the service's terms."""
+    return {column: data.get(name, True if name == "cancellable" else None)
+            for name, column in _NEW_REWARD_FIELDS.items()}
+
+
+def balance_json(balance: dict) -> dict:
+    """A reward balance as the vendor's RewardBalance (its totals camelCased, in order)."""
+    return {_BALANCE_NAMES[key]: value for key, value in balance.items()}
+
+
+_BALANCE_NAMES = {name: "".join([name.split("_")[0]] + [w.capitalize() for w in name.split("_")[1:]])
+                  for name in ("type", "unit", "count", "total_pending_credit", "total_assigned_credit",
+                               "total_redeemed_credit", "total_expired_credit", "total_cancelled_credit",
+                               "total_discount_percent", "referred_discount_percent",
+                               "referrer_discount_percent", "total_fuel_tank_codes")}
+
+
+def debit_json(result: dict) -> dict:
+    """The vendor's debit result: ``{creditRedeemed, creditAvailable, unit}``."""
+    return {"creditRedeemed": result["credit_redeemed"], "creditAvailable": result["credit_available"],
+            "unit": result["unit"]}
 
 
 def reward_json(reward: dict) -> dict:
@@ -226,12 +232,12 @@ def reward_json(reward: dict) -> dict:
 
 
 # -- response shapes, for the generated OpenAPI document (the wire format is built by
-#    reward_json and the service; a test keeps the field names equal) -------------------
+#    the *_json builders above; a test keeps the field names equal) ---------------------
 
 class ErrorSchema(Schema):
-    message = fields.String()
-    statusCode = fields.Integer()
-    apiErrorCode = fields.String()
+    message = fields.String(required=True)
+    statusCode = fields.Integer(required=True)
+    apiErrorCode = fields.String(required=True)
     rsCode = fields.String(metadata={"description": "SaaSquatch issue code (RS0NN), where one applies"})
 
 

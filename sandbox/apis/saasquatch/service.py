@@ -12,9 +12,9 @@ from . import errors, store
 
 AVAILABLE, PENDING, EXPIRED, CANCELLED = "AVAILABLE", "PENDING", "EXPIRED", "CANCELLED"
 _BALANCE_ORDER = {"CREDIT": 0, "PCT_DISCOUNT": 1, "FUELTANK": 2}
-_SOURCE_FIELDS = {"REFERRED": "referredDiscountPercent", "FRIEND_SIGNUP": "referrerDiscountPercent"}
-_STATE_FIELDS = {PENDING: "totalPendingCredit", EXPIRED: "totalExpiredCredit",
-                 CANCELLED: "totalCancelledCredit"}
+_SOURCE_FIELDS = {"REFERRED": "referred_discount_percent", "FRIEND_SIGNUP": "referrer_discount_percent"}
+_STATE_FIELDS = {PENDING: "total_pending_credit", EXPIRED: "total_expired_credit",
+                 CANCELLED: "total_cancelled_credit"}
 
 
 def _require_known_ids(db, tenant: dict, account_id: str, user_id: str | None = None) -> None:
@@ -32,7 +32,7 @@ def _require_known_ids(db, tenant: dict, account_id: str, user_id: str | None = 
 
 def reward_balances(db, tenant: dict, now, account_id: str, user_id: str | None = None,
                     reward_type: str | None = None) -> list[dict]:
-    """GET /reward/balance: one element per (type, unit), in the vendor's field order."""
+    """GET /reward/balance: one balance per (type, unit), its totals in the vendor's order."""
     _require_known_ids(db, tenant, account_id, user_id)
     groups: dict[tuple, dict] = {}
     for reward in store.account_rewards(db, tenant["tenant_alias"], account_id, now,
@@ -47,13 +47,13 @@ def reward_balances(db, tenant: dict, now, account_id: str, user_id: str | None 
 
 def _empty_balance(reward_type: str, unit: str | None) -> dict:
     if reward_type == "CREDIT":
-        return {"type": reward_type, "unit": unit, "count": 0, "totalPendingCredit": 0,
-                "totalAssignedCredit": 0, "totalRedeemedCredit": 0, "totalExpiredCredit": 0,
-                "totalCancelledCredit": 0}
+        return {"type": reward_type, "unit": unit, "count": 0, "total_pending_credit": 0,
+                "total_assigned_credit": 0, "total_redeemed_credit": 0, "total_expired_credit": 0,
+                "total_cancelled_credit": 0}
     if reward_type == "PCT_DISCOUNT":
-        return {"type": reward_type, "unit": "%", "totalDiscountPercent": 0,
-                "referredDiscountPercent": 0, "referrerDiscountPercent": 0}
-    return {"type": reward_type, "totalFuelTankCodes": 0}
+        return {"type": reward_type, "unit": "%", "total_discount_percent": 0,
+                "referred_discount_percent": 0, "referrer_discount_percent": 0}
+    return {"type": reward_type, "total_fuel_tank_codes": 0}
 
 
 def _add_to_balance(balance: dict, reward: dict) -> None:
@@ -65,22 +65,22 @@ def _add_to_balance(balance: dict, reward: dict) -> None:
     if reward["type"] == "CREDIT":
         assigned, redeemed = reward["assigned_credit"], reward["redeemed_credit"]
         if state == AVAILABLE:
-            balance["totalAssignedCredit"] += assigned
+            balance["total_assigned_credit"] += assigned
         else:
             balance[_STATE_FIELDS[state]] += assigned - redeemed
-            balance["totalAssignedCredit"] += redeemed
-        balance["totalRedeemedCredit"] += redeemed
+            balance["total_assigned_credit"] += redeemed
+        balance["total_redeemed_credit"] += redeemed
         if state == AVAILABLE or redeemed:
             balance["count"] += 1
     elif state != AVAILABLE:
         return
     elif reward["type"] == "PCT_DISCOUNT":
-        balance["totalDiscountPercent"] += reward["discount_percent"]
+        balance["total_discount_percent"] += reward["discount_percent"]
         source_field = _SOURCE_FIELDS.get(reward["reward_source"])
         if source_field:
             balance[source_field] += reward["discount_percent"]
     else:
-        balance["totalFuelTankCodes"] += 1
+        balance["total_fuel_tank_codes"] += 1
 
 
 def list_rewards(db, tenant: dict, now, account_id: str, user_id: str | None = None,
@@ -125,11 +125,11 @@ def bulk_redeem(db, tenant: dict, now, account_id: str, unit: str, amount: int) 
             if left == 0:
                 break
         _record_redemptions(db, plan, now)
-    return {"creditRedeemed": amount, "creditAvailable": available - amount, "unit": unit}
+    return {"credit_redeemed": amount, "credit_available": available - amount, "unit": unit}
 
 
 def redeem_reward(db, tenant: dict, now, reward_id: str, unit: str, amount: int) -> dict:
-    """POST /credit/{id}/redeem: debit one CREDIT reward. ``creditAvailable`` is, as the
+    """POST /credit/{id}/redeem: debit one CREDIT reward. ``credit_available`` is, as the
     vendor describes it, what remains in the account for that unit."""
     with write_transaction(db):
         reward = store.reward(db, tenant["tenant_alias"], reward_id, now)
@@ -148,7 +148,7 @@ def redeem_reward(db, tenant: dict, now, reward_id: str, unit: str, amount: int)
         _record_redemptions(db, [(reward["pk"], amount)], now)
         rewards = _redeemable(db, tenant, reward["account_id"], reward["unit"], now)
         available = sum(r["assigned_credit"] - r["redeemed_credit"] for r in rewards)
-    return {"creditRedeemed": amount, "creditAvailable": available, "unit": unit}
+    return {"credit_redeemed": amount, "credit_available": available, "unit": unit}
 
 
 def cancel_reward(db, tenant: dict, now, reward_id: str) -> dict:
@@ -182,21 +182,11 @@ def create_reward(db, tenant: dict, now, account_id: str, user_id: str, new: dic
 
 
 def new_reward_row(tenant_alias: str, reward_id: str, account_id: str, user_id: str,
-                   fields: dict, *, date_given, reward_source: str) -> dict:
-    """A store row from validated vendor fields (API NewReward or a scenario reward)."""
-    return {
-        "tenant_alias": tenant_alias, "id": reward_id, "account_id": account_id,
-        "user_id": user_id, "type": fields["type"],
-        "unit": "%" if fields["type"] == "PCT_DISCOUNT" else fields.get("unit"),
-        "name": fields.get("name"), "currency": fields.get("currency"),
-        "reward_source": reward_source, "cancellable": int(fields.get("cancellable", True)),
-        "date_given": date_given, "date_expires": fields.get("dateExpires"),
-        "date_cancelled": fields.get("dateCancelled"),
-        "date_scheduled_for": fields.get("dateScheduledFor"),
-        "assigned_credit": fields.get("assignedCredit"),
-        "discount_percent": fields.get("discountPercent"), "amount": fields.get("amount"),
-        "fuel_tank_code": fields.get("fuelTankCode"), "fueltank_type": fields.get("fueltankType"),
-    }
+                   reward: dict, *, date_given, reward_source: str) -> dict:
+    """A store row for a new reward (``reward``: ``schemas.new_reward``'s terms)."""
+    return {"tenant_alias": tenant_alias, "id": reward_id, "account_id": account_id, "user_id": user_id,
+            **reward, "unit": "%" if reward["type"] == "PCT_DISCOUNT" else reward["unit"],
+            "cancellable": int(reward["cancellable"]), "reward_source": reward_source, "date_given": date_given}
 
 
 def _redeemable(db, tenant: dict, account_id: str, unit: str, now) -> list[dict]:

@@ -16,6 +16,7 @@ import uuid
 from sqlite_utils import Migrations
 
 from sandbox.core import ids
+from sandbox.core.db import as_dict, as_dicts
 from sandbox.core.timeutil import to_db
 
 migrations = Migrations("saasquatch")
@@ -114,6 +115,7 @@ def _statements(script: str) -> list[str]:
 def _redeemed_credit_column(db):
     """The sum of a reward's redemptions as a column kept by triggers (it was a SUM over
     the redemptions on every read, so debits slowed down as redemptions piled up)."""
+    # perf: bulkredeem 525 -> 1,729 req/s, p99 133 -> 15 ms (bench/README.md)
     for statement in _statements(_REDEEMED_DDL):
         db.execute(statement)
 
@@ -166,34 +168,22 @@ DEBIT_ORDER_SQL = "date_expires IS NULL, date_expires, date_given, id"
 _ID_NAMESPACE = uuid.UUID("0c9a4f3e-1f5b-4b8e-a2d4-7f3c5a6b9e10")
 
 
-def _rows(cursor) -> list[dict]:
-    columns = [c[0] for c in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
-
-
 def new_ids(db, kind: str, count: int) -> list[str]:
     """``count`` fresh 24-hex ids in the vendor's (Mongo ObjectId) style, deterministic
     for a world: derived from the scenario name, ``kind`` and a per-world counter."""
-    if count <= 0:
-        return []
-    sequence = f"saasquatch:{kind}"
-    last = ids.next_value(db, sequence)  # reserves one; reserve the rest in one step
-    ids.bump_to(db, sequence, last + count - 1)
-    row = db.execute("SELECT value FROM sandbox_meta WHERE key = 'scenario_name'").fetchone()
-    world = row[0] if row else ""
-    return [uuid.uuid5(_ID_NAMESPACE, f"{world}:{kind}:{n}").hex[:24]
-            for n in range(last, last + count)]
+    numbers = ids.reserve(db, f"saasquatch:{kind}", count)
+    world = ids.world_name(db) if numbers else ""
+    return [uuid.uuid5(_ID_NAMESPACE, f"{world}:{kind}:{n}").hex[:24] for n in numbers]
 
 
 # -- tenants, accounts, users ---------------------------------------------------------
 
 def tenant(db, alias: str) -> dict | None:
-    return next(iter(_rows(db.execute(
-        "SELECT * FROM saasquatch_tenants WHERE tenant_alias = ?", [alias]))), None)
+    return as_dict(db.execute("SELECT * FROM saasquatch_tenants WHERE tenant_alias = ?", [alias]).fetchone())
 
 
 def all_tenants(db) -> list[dict]:
-    return _rows(db.execute("SELECT * FROM saasquatch_tenants ORDER BY tenant_alias"))
+    return as_dicts(db.execute("SELECT * FROM saasquatch_tenants ORDER BY tenant_alias"))
 
 
 def account_exists(db, tenant_alias: str, account_id: str) -> bool:
@@ -221,13 +211,12 @@ def account_rewards(db, tenant_alias: str, account_id: str, now, *, user_id: str
     if reward_type is not None:
         sql += " AND r.type = :type"
         params["type"] = reward_type
-    return _rows(db.execute(sql + " ORDER BY r.date_given, r.id", params))
+    return as_dicts(db.execute(sql + " ORDER BY r.date_given, r.id", params))
 
 
 def reward(db, tenant_alias: str, reward_id: str, now) -> dict | None:
     sql = _REWARD_SELECT + " WHERE r.tenant_alias = :tenant AND r.id = :id"
-    found = _rows(db.execute(sql, {"tenant": tenant_alias, "id": reward_id, "now": to_db(now)}))
-    return found[0] if found else None
+    return as_dict(db.execute(sql, {"tenant": tenant_alias, "id": reward_id, "now": to_db(now)}).fetchone())
 
 
 def redeemable_credit(db, tenant_alias: str, account_id: str, unit: str, now, *,
@@ -239,8 +228,8 @@ def redeemable_credit(db, tenant_alias: str, account_id: str, unit: str, now, *,
           AND {unit_match})
         WHERE state = 'AVAILABLE' AND assigned_credit > redeemed_credit
         ORDER BY {DEBIT_ORDER_SQL}"""
-    return _rows(db.execute(sql, {"tenant": tenant_alias, "account": account_id, "unit": unit,
-                                  "now": to_db(now)}))
+    return as_dicts(db.execute(sql, {"tenant": tenant_alias, "account": account_id, "unit": unit,
+                                     "now": to_db(now)}))
 
 
 def redemptions_for(db, reward_pks: list[int]) -> dict[int, list[dict]]:
@@ -250,7 +239,7 @@ def redemptions_for(db, reward_pks: list[int]) -> dict[int, list[dict]]:
     for start in range(0, len(reward_pks), chunk):
         part = reward_pks[start:start + chunk]
         marks = ", ".join("?" * len(part))
-        for row in _rows(db.execute(
+        for row in as_dicts(db.execute(
                 f"SELECT * FROM saasquatch_redemptions WHERE reward_pk IN ({marks})"
                 " ORDER BY date_redeemed, pk", part)):
             grouped[row["reward_pk"]].append(row)

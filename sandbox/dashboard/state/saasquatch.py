@@ -2,6 +2,7 @@
 account's balances as ``GET /reward/balance`` answers them now."""
 from __future__ import annotations
 
+from sandbox.apis.saasquatch.schemas import balance_json
 from sandbox.apis.saasquatch.service import reward_balances
 
 from .model import Table, View
@@ -15,7 +16,8 @@ def derive(db, tables: dict, now) -> None:
         if tenant is None:
             continue
         for balance in reward_balances(db, tenant, now, account["id"]):
-            balances.append({"tenant_alias": account["tenant_alias"], "account_id": account["id"], **balance})
+            balances.append({"tenant_alias": account["tenant_alias"], "account_id": account["id"],
+                             **balance_json(balance)})
     tables["balances"] = balances
 
 

@@ -1,27 +1,19 @@
 """Fixtures for the Atrium tests (the world and helpers are in world.py).
 
-One in-process app serves the whole folder; each test loads its world through
-``POST /_sandbox/scenario`` first, which replaces all state (ids and clock included), so
-tests do not depend on each other and skip the cost of building an app per test.
+One in-process app serves each test module (``module_app``); each test loads its world
+through ``POST /_sandbox/scenario`` first, which replaces all state (ids and clock
+included), so tests do not depend on each other and skip the cost of building an app per test.
 """
 from __future__ import annotations
 
 import pytest
 
-from sandbox import create_app
-from sandbox.apis import API_PACKAGES
-from sandbox.core.migrate import prepare_database
-from sandbox.core.settings import Settings
 from tests.apis.atrium.world import WORLD, Atrium, world
 
 
-@pytest.fixture(scope="session")
-def atrium_app(tmp_path_factory):
-    db_path = str(tmp_path_factory.mktemp("atrium") / "sandbox.sqlite")
-    prepare_database(db_path, API_PACKAGES).close()
-    app = create_app(Settings(db_path=db_path), apis=API_PACKAGES)
-    app.config["TESTING"] = True
-    return app
+@pytest.fixture
+def atrium_app(module_app):
+    return module_app(WORLD)
 
 
 def load(app, doc: dict) -> Atrium:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.apis.atrium.world import BETA, USER, V1, credentials, member_path, world
-from tests.support import examples
+from tests.support import error_shape_problem, examples
 
 MEMBER_BODY = {"member": {"institution_code": "mxbank", "credentials": credentials(password="other")}}
 ROUTES = [
@@ -44,10 +44,7 @@ ids = [f"{m} {p}" for m, p, _ in ROUTES]
 
 def assert_mx_error(response, status):
     assert response.status_code == status, response.get_data(as_text=True)
-    assert response.headers["Content-Type"] == "application/vnd.mx.atrium.v1+json; charset=utf-8"
-    body = response.get_json()
-    assert list(body) == ["error"] and list(body["error"]) == ["message"]
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert error_shape_problem("atrium", response) is None, error_shape_problem("atrium", response)
 
 
 @pytest.mark.parametrize("headers", [

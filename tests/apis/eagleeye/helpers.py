@@ -5,6 +5,8 @@ import copy
 import hashlib
 import json
 
+from tests.support import error_shape_problem
+
 CLIENT, SECRET = "ees-client", "ees-secret"
 OTHER_CLIENT, OTHER_SECRET = "other-client", "other-secret"
 WALLET, ACCOUNT, BANK, REWARD, CAMPAIGN, SCHEME = "5001", "6001", "3001", "4001", "2001", "1001"
@@ -109,8 +111,7 @@ def assert_ledgers_balance(test_client) -> None:
 def assert_error(response, status: int, code: str | None = None) -> dict:
     body = response.get_json()
     assert response.status_code == status, body
-    assert set(body) == {"errorCode", "errorMessage"}, body
-    assert isinstance(body["errorMessage"], str) and body["errorMessage"]
+    assert error_shape_problem("eagleeye", response) is None, error_shape_problem("eagleeye", response)
     if code is not None:
         assert body["errorCode"] == code, body
     return body

@@ -11,10 +11,10 @@ import pytest
 from sandbox.apis import API_PACKAGES
 from sandbox.apis.eagleeye import schemas, service, store
 from sandbox.core.errors import ApiError
-from sandbox.core.migrate import prepare_database
-from sandbox.core.scenarios import load_world
+from sandbox.core.db import connect
+from sandbox.core.scenarios import build_world
 from tests.apis.eagleeye.helpers import ACCOUNT, EXCHANGE_BODY, WALLET, world
-from tests.support import examples, world_document
+from tests.support import examples
 
 NOW = datetime(2026, 1, 15, 9, tzinfo=timezone.utc)
 operations = st.lists(st.one_of(
@@ -31,9 +31,10 @@ def test_ledger_always_sums_to_the_balance(ops, allow_negative, autotopup, issua
     doc = world(schemes=[{"id": "1001", "allow_negative_balance": allow_negative, "autotopup": autotopup}],
                 campaigns=[{"id": "2001", "issuance_limit_total": issuance_limit}])
     with tempfile.TemporaryDirectory() as folder:
-        db = prepare_database(str(Path(folder) / "ledger.sqlite"), API_PACKAGES)
+        path = str(Path(folder) / "ledger.sqlite")
+        build_world(path, doc, API_PACKAGES)
+        db = connect(path)
         try:
-            load_world(db, *world_document(doc), API_PACKAGES)
             request = schemas.exchange_schema.load(EXCHANGE_BODY)
             for name, value in ops:
                 try:

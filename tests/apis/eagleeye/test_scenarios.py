@@ -8,23 +8,18 @@ import pytest
 
 from sandbox.apis import API_PACKAGES
 from sandbox.apis.eagleeye.scenario import SectionSchema
-from sandbox.core.migrate import prepare_database
 from sandbox.core.scenario_files import ScenarioProblem
-from sandbox.core.scenarios import load_world
+from sandbox.core.scenarios import build_world
 from sandbox.replay.runner import run_file
 from sandbox.replay.transport import InProcess
 from tests.apis.eagleeye.helpers import AirClient, world
-from tests.support import ROOT, world_document
+from tests.support import ROOT
 
 SCENARIOS = sorted((ROOT / "scenarios" / "eagleeye").glob("*.yaml"))
 
 
 def _load(tmp_path, doc):
-    db = prepare_database(str(tmp_path / "load.sqlite"), API_PACKAGES)
-    try:
-        return load_world(db, *world_document(doc), API_PACKAGES)
-    finally:
-        db.close()
+    return build_world(str(tmp_path / "load.sqlite"), doc, API_PACKAGES)
 
 
 def _problem(tmp_path, doc) -> dict:

@@ -3,13 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox import create_app
-from sandbox.apis import API_PACKAGES
-from sandbox.core.migrate import prepare_database
-from sandbox.core.scenarios import load_world
-from sandbox.core.settings import Settings
-from tests.support import world_document
-
 from .helpers import small_world
 
 
@@ -19,15 +12,10 @@ def client(make_app):
     return make_app("default").test_client()
 
 
-@pytest.fixture(scope="module")
-def small_app(tmp_path_factory):
-    """One app per module on the small world; tests reset it before use."""
-    path = str(tmp_path_factory.mktemp("myrewards") / "small.sqlite")
-    db = prepare_database(path, API_PACKAGES)
-    doc, provenance, source = world_document(small_world())
-    load_world(db, doc, provenance, source, API_PACKAGES, startup=True)
-    db.close()
-    return create_app(Settings(db_path=path), apis=API_PACKAGES)
+@pytest.fixture
+def small_app(module_app):
+    """The module's app on the small world; tests reset it before use."""
+    return module_app(small_world())
 
 
 def _fresh(app):

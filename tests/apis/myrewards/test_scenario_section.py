@@ -10,9 +10,8 @@ import pytest
 
 from sandbox.apis import API_PACKAGES
 from sandbox.apis.myrewards import scenario
-from sandbox.core.migrate import prepare_database
 from sandbox.core.scenario_files import ScenarioProblem, read_file
-from sandbox.core.scenarios import load_world
+from sandbox.core.scenarios import build_world
 
 from .helpers import PROGRAMME, small_world, state
 
@@ -20,11 +19,7 @@ SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios" / "myrewards"
 
 
 def load(tmp_path, world):
-    db = prepare_database(str(tmp_path / "world.sqlite"), API_PACKAGES)
-    try:
-        return load_world(db, world, {}, "test world", API_PACKAGES)
-    finally:
-        db.close()
+    return build_world(str(tmp_path / "world.sqlite"), world, API_PACKAGES)
 
 
 def problems(tmp_path, world) -> list[tuple[str, str]]:
@@ -183,11 +178,7 @@ def test_there_are_scenario_files_to_load():
 def test_every_scenario_file_loads(tmp_path, path):
     doc, provenance = read_file(path)
     assert doc["name"].startswith("myrewards-") and doc.get("description") and doc.get("source")
-    db = prepare_database(str(tmp_path / "world.sqlite"), API_PACKAGES)
-    try:
-        load_world(db, doc, provenance, str(path), API_PACKAGES)
-    finally:
-        db.close()
+    build_world(str(tmp_path / "world.sqlite"), (doc, provenance, str(path)), API_PACKAGES)
 
 
 def test_user_groups_pasted_from_a_vendor_response_load(make_app):

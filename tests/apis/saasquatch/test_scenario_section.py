@@ -9,9 +9,8 @@ import pytest
 from sandbox.apis import API_PACKAGES
 from sandbox.apis.saasquatch import auth, scenario
 from sandbox.apis.saasquatch.schemas import reward_json
-from sandbox.core.migrate import prepare_database
-from sandbox.core.scenarios import load_world
-from tests.support import world_document
+from sandbox.core.db import connect
+from sandbox.core.scenarios import build_world
 
 from .conftest import ALIAS, KEY, Squatch, account, basic, credit, world
 
@@ -122,8 +121,8 @@ def test_default_world_balance_shows_every_field(make_app):
 
 
 def test_credentials_list_each_tenant(tmp_path):
-    db = prepare_database(str(tmp_path / "c.sqlite"), API_PACKAGES)
-    load_world(db, *world_document("default"), API_PACKAGES)
+    build_world(str(tmp_path / "c.sqlite"), "default", API_PACKAGES)
+    db = connect(str(tmp_path / "c.sqlite"))
     assert scenario.credentials(db) == [{"tenant_alias": DEFAULT_ALIAS, "api_key": DEFAULT_KEY,
                                          "base_path": f"/saasquatch/api/v1/{DEFAULT_ALIAS}"}]
 
@@ -159,9 +158,8 @@ def test_a_ten_thousand_entity_world_loads(tmp_path):
                 for a in range(400)]  # 400 accounts + 800 users + 8000 rewards + 400 redemptions
     doc = {"name": "big", "clock": "2026-03-01T00:00:00Z",
            "saasquatch": {"tenants": [{"tenant_alias": "t", "api_key": "k", "accounts": accounts}]}}
-    db = prepare_database(str(tmp_path / "big.sqlite"), API_PACKAGES)
     started = time.process_time()  # CPU time: other processes on the machine do not count
-    counts = load_world(db, doc, {}, "big", API_PACKAGES)["counts"]["saasquatch"]
+    counts = build_world(str(tmp_path / "big.sqlite"), doc, API_PACKAGES)["counts"]["saasquatch"]
     elapsed = time.process_time() - started
     assert counts == {"accounts": 400, "redemptions": 400, "rewards": 8000, "tenants": 1, "users": 800}
     print(f"9,601 SaaSquatch entities loaded in {elapsed:.2f}s of CPU (the target is measured in bench/)")

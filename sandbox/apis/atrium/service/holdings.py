@@ -14,8 +14,7 @@ from datetime import datetime
 from sandbox.core import ids
 from sandbox.core.timeutil import to_db
 
-from .. import store
-from . import errors
+from .. import errors, store
 from .lookup import member_with_state
 
 
@@ -53,9 +52,9 @@ def holding_rows(db, user_guid: str, member_guid: str, holdings: dict) -> tuple[
 
 def store_holdings(db, user_guid: str, member_guid: str, holdings: dict) -> None:
     accounts, transactions, rewards = holding_rows(db, user_guid, member_guid, holdings)
-    store.insert_many(db, store.INSERT_ACCOUNT, accounts)
-    store.insert_many(db, store.INSERT_TRANSACTION, transactions)
-    store.insert_many(db, store.INSERT_REWARD, rewards)
+    store.insert_many(db, "accounts", accounts)
+    store.insert_many(db, "transactions", transactions)
+    store.insert_many(db, "rewards", rewards)
 
 
 def list_accounts(db, now: datetime, client_id: str, user_guid: str, member_guid: str,

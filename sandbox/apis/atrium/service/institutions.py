@@ -1,8 +1,7 @@
 """The institution catalogue (built in, merged with the scenario's)."""
 from __future__ import annotations
 
-from .. import store
-from . import errors
+from .. import errors, store
 from .catalogue import institution_credentials
 
 

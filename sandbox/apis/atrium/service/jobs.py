@@ -13,9 +13,8 @@ from datetime import datetime, timedelta
 from sandbox.core.db import write_transaction
 from sandbox.core.timeutil import to_db
 
-from .. import store
+from .. import errors, store
 from ..store import JOB_TYPES  # noqa: F401  (the routes register one endpoint each)
-from . import errors
 from .connection import FOLLOW_UP_ANSWER, RIGHT_ANSWER, credential_outcome, lockout_ends
 from .lookup import load_member, with_states
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .. import store
-from . import errors
+from .. import errors, store
 from .connection import member_state
 
 

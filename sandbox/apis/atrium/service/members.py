@@ -6,8 +6,7 @@ from datetime import datetime
 from sandbox.core import ids
 from sandbox.core.db import write_transaction
 
-from .. import store
-from . import errors
+from .. import errors, store
 from .catalogue import credential_field, holdings, institution_credentials
 from .holdings import store_holdings
 from .jobs import begin_job, cancel_job_in_progress
@@ -48,7 +47,7 @@ def create_member(db, now: datetime, client_id: str, user_guid: str, request: di
         if store.duplicate_member_exists(db, user_guid, code, values.get("username"), values.get("password")):
             raise errors.conflict("A member with this institution and these credentials already exists.")
         guid = ids.guid(db, "MBR")
-        db.execute(store.INSERT_MEMBER, {
+        store.insert_member(db, {
             "guid": guid, "user_guid": user_guid, "institution_code": code,
             "identifier": request.get("identifier"), "metadata": request.get("metadata"),
             "username": values.get("username"), "password": values.get("password"),

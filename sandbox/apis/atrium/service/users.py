@@ -4,8 +4,7 @@ from __future__ import annotations
 from sandbox.core import ids
 from sandbox.core.db import write_transaction
 
-from .. import store
-from . import errors
+from .. import errors, store
 from .lookup import load_user
 
 
@@ -16,7 +15,7 @@ def create_user(db, client_id: str, request: dict) -> dict:
             raise errors.conflict("A user with this identifier already exists.")
         user = {"guid": ids.guid(db, "USR"), "client_id": client_id, "identifier": identifier,
                 "metadata": request.get("metadata"), "is_disabled": int(bool(request.get("is_disabled")))}
-        db.execute(store.INSERT_USER, user)
+        store.insert_user(db, user)
         return user
 
 

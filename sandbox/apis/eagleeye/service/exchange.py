@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sandbox.core import faults
-from sandbox.core.db import write_transaction
+from sandbox.core.db import Savepoint, write_transaction
 from sandbox.core.timeutil import from_db, to_db, to_iso
 
 from .. import errors, store
@@ -61,19 +61,20 @@ def exchange(db, now, wallet_id: str, request: dict, client_location: dict) -> E
     rolled_back = None
     with write_transaction(db):
         plan = _plan(db, now, wallet_id, request, client_location)
+        # perf: checked before the debit, so only an exchange that will be rolled back opens the
+        # savepoint (its statement journal copied every changed page): 993 -> 821 us (bench/README.md)
         problem = _issuance_problem(db, now, plan)
         if problem is None:
             return _settle(db, now, plan)
-        db.execute(f"SAVEPOINT {SAVEPOINT}")
+        savepoint = Savepoint(db, SAVEPOINT)
         wallet_transaction, _, postings = _debit(db, now, plan, status="SETTLED")
         _use_link(db, now, plan)
         if faults.take_named(db, "eagleeye", ROLLBACK_FAULT):
-            db.execute(f"RELEASE {SAVEPOINT}")
+            savepoint.keep()
             return _rollback_failed(db, now, wallet_transaction, postings, problem)
-        db.execute(f"ROLLBACK TO {SAVEPOINT}")
-        db.execute(f"RELEASE {SAVEPOINT}")
+        savepoint.undo()
         rolled_back = _write_voided_traces(db, now, plan)
-    raise errors.rule(errors.ISSUANCE, f"{problem}; the exchange was rolled back "
+    raise errors.not_issued(f"{problem}; the exchange was rolled back "
                                        f"(wallet transaction {rolled_back['wallet_transaction_id']} VOIDED)")
 
 
@@ -87,6 +88,7 @@ def _settle(db, now, plan: Plan) -> ExchangeResult:
 
 def _plan(db, now, wallet_id: str, request: dict, client_location: dict) -> Plan:
     wallet = require_wallet(db, wallet_id)
+    # perf: the wallet read once (require_points_account reads it again): 25 -> 24 statements (bench/README.md)
     account = points_account_in_wallet(db, wallet_id, request["account_id"])
     bank = store.get_bank(db, request["bank_id"])
     if bank is None:
@@ -97,10 +99,10 @@ def _plan(db, now, wallet_id: str, request: dict, client_location: dict) -> Plan
     for what, ident, row in (("Wallet", wallet_id, wallet), ("Account", account["account_id"], account),
                              ("Reward bank", bank["bank_id"], bank), ("Reward", reward["reward_id"], reward)):
         if row["status"] != "ACTIVE":
-            raise errors.rule(errors.INACTIVE, f"{what} {ident} is {row['status']}, not ACTIVE")
+            raise errors.inactive(f"{what} {ident} is {row['status']}, not ACTIVE")
     threshold = reward["threshold"]
     if threshold and account["current"] < threshold:
-        raise errors.rule(errors.THRESHOLD, f"Balance of {account['current']} points has not reached the "
+        raise errors.below_threshold(f"Balance of {account['current']} points has not reached the "
                                             f"reward's threshold of {threshold} points")
     scheme = store.get_scheme(db, account["campaign_id"])
     ledger.check_debit(account, scheme, reward["cost"])
@@ -113,7 +115,7 @@ def _plan(db, now, wallet_id: str, request: dict, client_location: dict) -> Plan
     elif bank["exchange_limit"] is not None:
         made = store.count_bank_exchanges(db, bank["bank_id"], wallet_id)
         if made >= bank["exchange_limit"]:
-            raise errors.rule(errors.ELE, f"Exchange Limit Exceeded: wallet {wallet_id} has made {made} of the "
+            raise errors.limit_exceeded(f"Exchange Limit Exceeded: wallet {wallet_id} has made {made} of the "
                                           f"{bank['exchange_limit']} exchanges reward bank {bank['bank_id']} allows")
     return plan
 

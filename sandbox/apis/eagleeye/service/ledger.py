@@ -11,9 +11,9 @@ from __future__ import annotations
 from sandbox.core.timeutil import to_db
 
 from .. import errors, store
-from ..schemas import COUPON_BALANCES
 
 LIFETIME_EVENTS = ("CREDIT",)   # events that also raise the lifetime balance
+COUPON_BALANCES = {"available": 0, "refundable": 0}   # what an ECOUPON account's balances show
 
 
 def _write(db, now, account: dict, event: str, value: int, delta: int, *, before: dict, after: dict,
@@ -51,7 +51,7 @@ def record(db, now, account: dict, event: str, **options) -> dict:
 def check_debit(account: dict, scheme: dict, amount: int) -> None:
     """Refuse, before any write, a debit the scheme's negative-balance setting forbids."""
     if not scheme["allow_negative_balance"] and account["current"] - amount < 0:
-        raise errors.rule(errors.NEGBAL, f"Insufficient balance: account {account['account_id']} holds "
+        raise errors.negative_balance(f"Insufficient balance: account {account['account_id']} holds "
                                          f"{account['current']} points and scheme {scheme['scheme_id']} "
                                          "does not allow a negative balance")
 

@@ -87,9 +87,9 @@ def choose_link(db, now, wallet_id: str, bank: dict, reward_id: str) -> tuple[di
         usable.append((link, used))
     if not usable:
         if exhausted:
-            raise errors.rule(errors.ELE, f"Exchange Limit Exceeded: every wallet link of wallet {wallet_id} "
+            raise errors.limit_exceeded(f"Exchange Limit Exceeded: every wallet link of wallet {wallet_id} "
                                           f"to reward bank {bank['bank_id']} is used up")
-        raise errors.rule(errors.NOLINK, f"Wallet {wallet_id} has no active wallet link to personal "
+        raise errors.no_link(f"Wallet {wallet_id} has no active wallet link to personal "
                                          f"reward bank {bank['bank_id']} for reward {reward_id}")
     # sorted() is stable, so equal links stay in creation order
     return sorted(usable, key=lambda pair: (pair[0]["valid_to"] is None, pair[0]["valid_to"] or "",

@@ -21,7 +21,7 @@ from sandbox.core.db import write_transaction
 from sandbox.core.timeutil import to_db
 
 from .. import errors, store
-from ..schemas import CLAIM_KEYS, MAX_TEXT, is_blank, iso_date
+from .values import CLAIM_KEYS, MAX_TEXT, is_blank, iso_date
 from .transactions import credit_rows
 
 CLAIM_IDS = "myrewards:claim"
@@ -72,7 +72,7 @@ def create_sales_data(db, now: datetime, programme_id: int, promotion_id: int | 
                 if claim["points"] > pool_left:
                     raise _FailedRecord([errors.PROGRAMME_SHORT])
             except _FailedRecord as failed:
-                raise errors.errors(422, failed.messages, index_of_failed_data=index) from None
+                raise errors.failed_record(failed.messages, index) from None
             pool_left -= claim["points"]
             if claim["points"]:
                 reason = f"{claim.pop('promotion_name')}: {claim['sku']} x {claim['quantity']}"

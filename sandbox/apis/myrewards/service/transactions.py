@@ -12,7 +12,6 @@ from datetime import datetime
 
 from sandbox.core import ids
 from sandbox.core.db import write_transaction
-from sandbox.core.errors import ApiError
 from sandbox.core.timeutil import to_db
 
 from .. import errors, store
@@ -63,10 +62,10 @@ def post_transaction(db, now: datetime, programme_id: int, user_id: int | None,
         programme = store.programme(db, programme_id)
         balance = store.balance(db, user_id) + value
         if balance < 0:
-            raise ApiError(errors.USER_SHORT, status=402)
+            raise errors.user_short()
         pool_delta = -value if variety.draws_on_pool(bool(programme["account_closure_affects_pool"])) else 0
         if programme["points_balance"] + pool_delta < 0:
-            raise ApiError(errors.PROGRAMME_SHORT, status=412)
+            raise errors.programme_short()
         transaction_id = ids.next_value(db, TRANSACTION_IDS)
         remote = given.get("remote_transaction_id")
         store.insert_transactions(db, [{

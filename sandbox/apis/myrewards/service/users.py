@@ -16,7 +16,7 @@ from sandbox.core.db import write_transaction
 from sandbox.core.timeutil import to_db
 
 from .. import errors, store
-from ..schemas import ANSWERS, flag, is_blank, whole_number
+from .values import ANSWERS, flag, is_blank, whole_number
 
 USER_IDS = "myrewards:user"
 LOGIN_FIELDS = ("username", "email", "mobile")
