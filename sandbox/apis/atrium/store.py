@@ -364,6 +364,15 @@ def _marks(values) -> str:
     return ", ".join("?" for _ in values)
 
 
+def _decoded_page(db, table: str, where: str, params: list, limit: int, offset: int) -> tuple[list[dict], int]:
+    """(one page of ``table``'s rows matching ``where``, in the order stored, with their JSON
+    ``data`` decoded; how many match in all)."""
+    total = _count(db, f"SELECT COUNT(*) FROM {table} WHERE {where}", params)
+    rows = as_dicts(db.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
+                               params + [limit, offset]))
+    return _decoded(rows), total
+
+
 def list_accounts(db, member_guids: list[str], limit: int, offset: int) -> tuple[list[dict], int]:
     """The accounts of these members (in the order stored), with their institution_code."""
     if not member_guids:
@@ -392,10 +401,7 @@ def list_transactions(db, member_guids: list[str], account_guid: str | None, fro
     if account_guid is not None:
         where += " AND account_guid = ?"
         params.append(account_guid)
-    total = _count(db, f"SELECT COUNT(*) FROM atrium_transactions WHERE {where}", params)
-    rows = as_dicts(db.execute(f"SELECT * FROM atrium_transactions WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
-                               params + [limit, offset]))
-    return _decoded(rows), total
+    return _decoded_page(db, "atrium_transactions", where, params, limit, offset)
 
 
 def get_transaction(db, user_guid: str, transaction_guid: str) -> dict | None:
@@ -429,10 +435,7 @@ def list_premium_results(db, kind: str, member_guid: str, account_guid: str | No
     if account_guid is not None:
         where += " AND account_guid = ?"
         params.append(account_guid)
-    total = _count(db, f"SELECT COUNT(*) FROM atrium_premium_results WHERE {where}", params)
-    rows = as_dicts(db.execute(f"SELECT * FROM atrium_premium_results WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
-                               params + [limit, offset]))
-    return _decoded(rows), total
+    return _decoded_page(db, "atrium_premium_results", where, params, limit, offset)
 
 
 def get_premium_result(db, kind: str, member_guid: str, guid: str) -> dict | None:
