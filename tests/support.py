@@ -58,7 +58,9 @@ def error_shape_problem(api: str, response) -> str | None:
         return None if raw == b"" and "Content-Type" not in response.headers else "a 204 must have no body"
     expected_type = package.content_type
     if package.answer_type is not None:         # negotiated from the request (Atrium's Accept)
-        expected_type = package.answer_type(response.request.headers) or package.content_type
+        request = getattr(response, "request", None)     # raw answers carry no request: none named
+        expected_type = package.answer_type(request.headers if request is not None else {}) \
+            or package.content_type
     if response.headers.get("Content-Type") != expected_type:
         return f"Content-Type {response.headers.get('Content-Type')!r}, not {expected_type!r}"
     try:
