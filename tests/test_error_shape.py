@@ -8,6 +8,7 @@ and one that fails validation (the vendor's validation status), on the default w
 """
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -60,6 +61,10 @@ CASES = [
     ("myrewards", "user not found", 204, "POST", "/myrewards/api/v1/users/999999/transactions",
      {"transaction": {}}, "auth"),
     ("saasquatch", "no credentials", 401, "GET", f"{TENANT}/reward?accountId=613611", None, None),
+    ("saasquatch", "Basic credentials without a colon", 401, "GET", f"{TENANT}/reward?accountId=613611", None,
+     "Basic without a colon"),
+    ("saasquatch", "unit in another case", 402, "POST", f"{TENANT}/credit/bulkredeem",
+     {"accountId": "613611", "unit": "cents", "amount": 1}, "auth"),
     ("saasquatch", "no such path", 404, "GET", "/saasquatch/api/v9/nothing", None, "auth"),
     ("saasquatch", "no such object", 404, "GET", f"{TENANT}/reward/aaaaaaaaaaaaaaaaaaaaaaaa", None, "auth"),
     ("saasquatch", "wrong method", 405, "DELETE", f"{TENANT}/reward/balance", None, "auth"),
@@ -108,6 +113,8 @@ def send(client, api, method, path, body, credential):
             headers.update(mount(api).auth_headers(WORLD[api], CREDENTIALS[api], method, path, raw))
             if credential == "auth, no Accept":
                 del headers["Accept"]
+            if credential == "Basic without a colon":
+                headers["Authorization"] = "Basic " + base64.b64encode(b"TEST_B4BYA15POHYQ284HBND1").decode()
     return client.open(path, method=method, data=raw, headers=headers)
 
 

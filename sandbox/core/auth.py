@@ -15,7 +15,9 @@ def secrets_equal(given: str | None, expected: str | None) -> bool:
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
-    """(username, password) from an ``Authorization: Basic ...`` header, else None."""
+    """(username, password) from an ``Authorization: Basic ...`` header, else None.
+    RFC 7617: the credentials are ``user-id ":" password``; decoded credentials without a
+    colon are malformed (None), while an empty user-id or password is fine."""
     if not header:
         return None
     scheme, _, value = header.partition(" ")
@@ -26,7 +28,7 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
     except (binascii.Error, UnicodeDecodeError):
         return None
     username, sep, password = decoded.partition(":")
-    return (username, password) if sep else (username, "")
+    return (username, password) if sep else None
 
 
 def signing_paths(environ, mount_prefix: str) -> list[str]:
