@@ -204,4 +204,7 @@ def _write_voided_traces(db, now, plan: Plan) -> dict:
     wallet_transaction, account, postings = _debit(db, now, plan, status="VOIDED")
     for posting in reversed(postings):
         ledger.void(db, now, account, posting, wallet_transaction_id=wallet_transaction["wallet_transaction_id"])
+    # "restored to the state before this API call": the traces are history, the account
+    # itself (balances and lastUpdated) is exactly as it was
+    ledger.restore(db, plan.account)
     return wallet_transaction

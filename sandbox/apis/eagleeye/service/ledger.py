@@ -74,3 +74,10 @@ def void(db, now, account: dict, posting: dict, **options) -> dict:
     store.set_account_transaction_status(db, original["account_transaction_id"], "VOIDED", to_db(now))
     original["status"] = "VOIDED"
     return reversal
+
+
+def restore(db, account: dict) -> None:
+    """Put ``account``'s stored balances and ``lastUpdated`` back to ``account`` (a copy
+    taken before writes that have since been reversed in the ledger)."""
+    store.set_points_balance(db, account["account_id"], account["current"], account["lifetime"],
+                             account["last_updated"])
