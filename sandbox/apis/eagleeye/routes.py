@@ -97,18 +97,12 @@ def open_points_account(wallet_id, scheme_id):
 
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/credit")
-@documented(summary="Credit points to an account", body=schemas.PointsMovementSchema)
+@bp.patch("/wallet/<wallet_id>/account/<account_id>/earn")
+@documented(summary="Credit (or earn) points on an account", body=schemas.PointsMovementSchema)
 def credit_account(wallet_id, account_id):
     data = json_body(schemas.points_movement_schema)
-    posting = service.credit_points(state_db(), request_now(), wallet_id, account_id, data)
-    return answer(account_transaction_json(posting["row"], posting["account"]))
-
-
-@bp.patch("/wallet/<wallet_id>/account/<account_id>/earn")
-@documented(summary="Earn points on an account", body=schemas.PointsMovementSchema)
-def earn_points(wallet_id, account_id):
-    data = json_body(schemas.points_movement_schema)
-    posting = service.earn_points(state_db(), request_now(), wallet_id, account_id, data)
+    credit = service.earn_points if request.path.endswith("/earn") else service.credit_points
+    posting = credit(state_db(), request_now(), wallet_id, account_id, data)
     return answer(account_transaction_json(posting["row"], posting["account"]))
 
 

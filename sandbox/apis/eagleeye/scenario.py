@@ -16,7 +16,7 @@ from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import to_db
 
 from . import store
-from .schemas import ENUM_LIKE, MAX_POINTS, IdField, LocationSchema
+from .schemas import ENUM_LIKE, MAX_POINTS, BankRewardSchema, IdField, LocationSchema
 
 _count = JsonInteger(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_POINTS))
 
@@ -48,14 +48,10 @@ class CampaignSection(_Strict):
     issuance_end = InstantField(allow_none=True, load_default=None)
 
 
-class RewardSection(_Strict):
+class RewardSection(_Strict, BankRewardSchema):
+    """A reward as ``POST /banks/pointsreward`` takes it (threshold left out: the cost; 0 or
+    null: no threshold check), with its id."""
     pointsRewardBankRewardId = IdField(load_default=None)
-    resourceType = fields.String(load_default="CAMPAIGN", validate=validate.OneOf(["CAMPAIGN"]))
-    resourceId = IdField(required=True)
-    cost = JsonInteger(required=True, validate=validate.Range(min=0, max=MAX_POINTS))
-    # left out: the cost; 0 or null: no threshold check
-    threshold = JsonInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_POINTS))
-    status = fields.String(load_default="ACTIVE", validate=ENUM_LIKE)
 
 
 class BankSection(_Strict):

@@ -320,15 +320,20 @@ def test_list_is_by_instant_then_id_when_the_clock_moves_back(small):
     assert last == listed[-1] and last["description"] == "later" and last["balance"] == 104
 
 
-def test_times_keep_the_offset_they_were_given(small, make_app):
+def _bob_with_history(*transactions) -> dict:
+    """The small world, with user 11 (bob) holding ``transactions`` (kind, variety, points,
+    reason, created_at)."""
     from .helpers import small_world
 
     world = small_world()
     world["myrewards"]["programmes"][0]["users"][1]["transactions"] = [
-        {"transaction_type": "Credit", "variety": "Adjustment", "points": 5, "reason": "bst",
-         "created_at": "2016-04-14T13:34:03.000+01:00"},
-        {"transaction_type": "Credit", "variety": "Adjustment", "points": 5, "reason": "utc",
-         "created_at": "2016-04-14T12:34:04Z"}]
+        dict(zip(("transaction_type", "variety", "points", "reason", "created_at"), t)) for t in transactions]
+    return world
+
+
+def test_times_keep_the_offset_they_were_given(make_app):
+    world = _bob_with_history(("Credit", "Adjustment", 5, "bst", "2016-04-14T13:34:03.000+01:00"),
+                              ("Credit", "Adjustment", 5, "utc", "2016-04-14T12:34:04Z"))
     world["myrewards"]["programmes"][0]["data_fields"][0].update(
         created_at="2016-04-14T13:34:03.000+01:00", updated_at="2016-04-15T09:00:00-05:30")
     client = make_app(world).test_client()
@@ -348,16 +353,9 @@ def test_created_at_follows_the_sandbox_clock(small):
     assert last["created_at"] == "2026-02-01T13:00:00.000+00:00"
 
 
-def test_seeded_history_is_listed_by_time_not_file_order(small, make_app):
-    from .helpers import small_world
-
-    world = small_world()
-    world["myrewards"]["programmes"][0]["users"][1]["transactions"] = [
-        {"transaction_type": "Debit", "variety": "Redemption", "points": 5, "reason": "second",
-         "created_at": "2026-01-02T00:00:00Z"},
-        {"transaction_type": "Credit", "variety": "Adjustment", "points": 10, "reason": "first",
-         "created_at": "2026-01-01T00:00:00Z"},
-    ]
+def test_seeded_history_is_listed_by_time_not_file_order(make_app):
+    world = _bob_with_history(("Debit", "Redemption", 5, "second", "2026-01-02T00:00:00Z"),
+                              ("Credit", "Adjustment", 10, "first", "2026-01-01T00:00:00Z"))
     client = make_app(world).test_client()
     listed = client.get(LIST.format(11), headers=SMALL_KEY).get_json()
     assert [(t["description"], t["value"], t["balance"]) for t in listed] == [("first", 10, 10), ("second", -5, 5)]
