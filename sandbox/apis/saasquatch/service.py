@@ -57,7 +57,7 @@ def _empty_balance(reward_type: str, unit: str | None) -> dict:
 
 
 def _add_to_balance(balance: dict, reward: dict) -> None:
-    """The arithmetic of research note B4.3, keeping available = assigned - redeemed:
+    """Keeps the documented available = assigned - redeemed ("How to redeem points via API"):
     a pending, expired or cancelled reward's unredeemed remainder goes to its own total,
     and only what was redeemed from it stays in assigned and redeemed. Discounts and
     fuel-tank codes count only while available."""
