@@ -105,7 +105,7 @@ def create_app(settings, apis, control, *, secret_headers=()) -> Flask:
 
 def _openapi_view(api_name: str):
     def openapi_document():
-        return _runtime().openapi_document(api_name)
+        return _runtime().openapi_document(api_name, request.script_root)
 
     openapi_document.__name__ = f"openapi_{api_name}"
     return openapi_document

@@ -9,6 +9,11 @@ API = ApiPackage.assemble(
     sys.modules[__name__],
     secret_headers=("MX-API-Key",),
     content_type=auth.CONTENT_TYPES["v1"],
+    # MX's versioned media types: every request names one in Accept (the beta one for the
+    # rewards endpoints), and answers and bodies are in it
+    media_types=(auth.V1, auth.BETA),
+    accept_header=True,
+    request_media_types=(auth.V1, "application/json"),
     title="MX Atrium API (users, members, aggregation, rewards beta)",
     security={"apiKey": {"type": "apiKey", "in": "header", "name": "MX-API-Key"},
               "clientID": {"type": "apiKey", "in": "header", "name": "MX-Client-ID"}},

@@ -12,7 +12,7 @@ from marshmallow import Schema
 from sandbox.core.clock import request_now
 from sandbox.core.context import current, state_db
 from sandbox.core.http import answer, json_body, query
-from sandbox.core.openapi import AnyObject, documented
+from sandbox.core.openapi import documented
 
 from . import schemas, service
 from .auth import authenticate
@@ -44,7 +44,7 @@ def _listing(order_by: str, limit: int, offset: int, page, render):
 @bp.post("/services/wallet")
 @bp.post("/wallet")
 @documented(summary="Create a wallet with its identities", body=schemas.CreateWalletSchema,
-            responses={201: AnyObject}, errors=(409,))
+            responses={201: schemas.CreatedWalletOut}, errors=(409,))
 def create_wallet():
     created = service.create_wallet(state_db(), request_now(), json_body(schemas.create_wallet_schema))
     body = wallet_json(created["wallet"])
@@ -53,14 +53,15 @@ def create_wallet():
 
 
 @bp.get("/wallet")
-@documented(summary="Find a wallet by identity value", query=schemas.IdentityValueQuery)
+@documented(summary="Find a wallet by identity value", query=schemas.IdentityValueQuery,
+            responses={200: schemas.WalletOut})
 def find_wallet():
     value = query(schemas.identity_value_query)["identity_value"]
     return answer(wallet_json(service.wallet_by_identity(state_db(), value)))
 
 
 @bp.get("/wallet/<wallet_id>")
-@documented(summary="Get a wallet")
+@documented(summary="Get a wallet", responses={200: schemas.WalletOut})
 def get_wallet(wallet_id):
     return answer(wallet_json(service.require_wallet(state_db(), wallet_id)))
 
@@ -68,7 +69,7 @@ def get_wallet(wallet_id):
 # -- accounts ----------------------------------------------------------------------------------
 
 @bp.get("/wallet/<wallet_id>/accounts")
-@documented(summary="List a wallet's accounts", query=schemas.accounts_query)
+@documented(summary="List a wallet's accounts", query=schemas.accounts_query, responses={200: schemas.AccountsPage})
 def list_accounts(wallet_id):
     filters, limit, offset = _list_args(schemas.accounts_query, schemas.ACCOUNT_FILTERS)
     page = service.list_accounts(state_db(), wallet_id, filters, limit, offset)
@@ -76,21 +77,22 @@ def list_accounts(wallet_id):
 
 
 @bp.get("/wallet/<wallet_id>/account/<account_id>")
-@documented(summary="Get an account and its balances")
+@documented(summary="Get an account and its balances", responses={200: schemas.AccountOut})
 def get_account(wallet_id, account_id):
     return answer(account_json(service.require_account(state_db(), wallet_id, account_id)))
 
 
 @bp.post("/wallet/<wallet_id>/scheme/<scheme_id>/account")
 @documented(summary="Open a points account for a scheme", body=schemas.OpenAccountSchema,
-            responses={201: AnyObject}, errors=(409,))
+            responses={201: schemas.AccountOut}, errors=(409,))
 def open_points_account(wallet_id, scheme_id):
     data = json_body(schemas.open_account_schema)
     return answer(account_json(service.open_points_account(state_db(), request_now(), wallet_id, scheme_id, data)), 201)
 
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/credit")
-@documented(summary="Credit points to an account", body=schemas.PointsMovementSchema)
+@documented(summary="Credit points to an account", body=schemas.PointsMovementSchema,
+            responses={200: schemas.AccountTransactionOut})
 def credit_account(wallet_id, account_id):
     data = json_body(schemas.points_movement_schema)
     posting = service.credit_points(state_db(), request_now(), wallet_id, account_id, data)
@@ -98,7 +100,8 @@ def credit_account(wallet_id, account_id):
 
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/debit")
-@documented(summary="Debit points from an account", body=schemas.PointsMovementSchema, errors=(422,))
+@documented(summary="Debit points from an account", body=schemas.PointsMovementSchema,
+            responses={200: schemas.AccountTransactionOut}, errors=(422,))
 def debit_account(wallet_id, account_id):
     data = json_body(schemas.points_movement_schema)
     posting = service.debit_points(state_db(), request_now(), wallet_id, account_id, data)
@@ -106,7 +109,8 @@ def debit_account(wallet_id, account_id):
 
 
 @bp.get("/wallet/<wallet_id>/account/<account_id>/transactions")
-@documented(summary="List an account's transactions", query=schemas.account_transactions_query)
+@documented(summary="List an account's transactions", query=schemas.account_transactions_query,
+            responses={200: schemas.AccountTransactionsPage})
 def list_account_transactions(wallet_id, account_id):
     filters, limit, offset = _list_args(schemas.account_transactions_query, schemas.ACCOUNT_TRANSACTION_FILTERS)
     page = service.list_account_transactions(state_db(), wallet_id, account_id, filters, limit, offset)
@@ -116,7 +120,8 @@ def list_account_transactions(wallet_id, account_id):
 # -- wallet transactions ------------------------------------------------------------------------
 
 @bp.get("/wallet/<wallet_id>/transactions")
-@documented(summary="List a wallet's transactions", query=schemas.wallet_transactions_query)
+@documented(summary="List a wallet's transactions", query=schemas.wallet_transactions_query,
+            responses={200: schemas.WalletTransactionsPage})
 def list_wallet_transactions(wallet_id):
     filters, limit, offset = _list_args(schemas.wallet_transactions_query, schemas.WALLET_TRANSACTION_FILTERS)
     page = service.list_wallet_transactions(state_db(), wallet_id, filters, limit, offset)
@@ -124,15 +129,16 @@ def list_wallet_transactions(wallet_id):
 
 
 @bp.get("/wallet/<wallet_id>/transaction/<wallet_transaction_id>")
-@documented(summary="Get a wallet transaction")
+@documented(summary="Get a wallet transaction", responses={200: schemas.WalletTransactionOut})
 def get_wallet_transaction(wallet_id, wallet_transaction_id):
     row, refs = service.get_wallet_transaction(state_db(), wallet_id, wallet_transaction_id)
     return answer(wallet_transaction_json(row, refs))
 
 
 @bp.post("/services/wallet/<wallet_id>/transaction/exchange/pointsreward")
-@documented(summary="Exchange points for a reward-bank reward", body=schemas.ExchangeSchema,
-            responses={201: AnyObject, 207: AnyObject}, errors=(422,))
+@documented(summary="Exchange points for a reward-bank reward", operation_id="exchangePointsReward",
+            body=schemas.ExchangeSchema, errors=(422,),
+            responses={201: schemas.WalletTransactionOut, 207: schemas.ExchangeRollbackOut})
 def exchange(wallet_id):
     data = json_body(schemas.exchange_schema)
     result = service.exchange(state_db(), request_now(), wallet_id, data, current().caller["location"])
@@ -147,7 +153,7 @@ def exchange(wallet_id):
 # -- reward banks and wallet links -----------------------------------------------------------------
 
 @bp.get("/banks/pointsreward/<bank_id>/rewards")
-@documented(summary="List a reward bank's rewards", query=schemas.rewards_query)
+@documented(summary="List a reward bank's rewards", query=schemas.rewards_query, responses={200: schemas.RewardsPage})
 def list_rewards(bank_id):
     filters, limit, offset = _list_args(schemas.rewards_query, schemas.REWARD_FILTERS)
     page = service.list_rewards(state_db(), bank_id, filters, limit, offset)
@@ -155,7 +161,7 @@ def list_rewards(bank_id):
 
 
 @bp.get("/wallet/<wallet_id>/bank/pointsreward/links")
-@documented(summary="List a wallet's reward-bank links", query=schemas.links_query)
+@documented(summary="List a wallet's reward-bank links", query=schemas.links_query, responses={200: schemas.LinksPage})
 def list_links(wallet_id):
     filters, limit, offset = _list_args(schemas.links_query, schemas.LINK_FILTERS)
     page = service.list_links(state_db(), wallet_id, filters, limit, offset)
@@ -164,14 +170,14 @@ def list_links(wallet_id):
 
 @bp.post("/wallet/<wallet_id>/link/bank/pointsreward/<bank_id>")
 @documented(summary="Link a wallet to a personal reward bank", body=schemas.LinkCreateSchema,
-            responses={201: AnyObject})
+            responses={201: schemas.LinkOut})
 def create_link(wallet_id, bank_id):
     data = json_body(schemas.link_create_schema)
     return answer(link_json(service.create_link(state_db(), request_now(), wallet_id, bank_id, data)), 201)
 
 
 @bp.patch("/wallet/<wallet_id>/link/bank/pointsreward/link/<link_id>")
-@documented(summary="Amend a wallet link", body=schemas.LinkAmendSchema)
+@documented(summary="Amend a wallet link", body=schemas.LinkAmendSchema, responses={200: schemas.LinkOut})
 def amend_link(wallet_id, link_id):
     data = json_body(schemas.link_amend_schema)
     return answer(link_json(service.amend_link(state_db(), request_now(), wallet_id, link_id, data)))
