@@ -24,7 +24,8 @@ from .errors import refused
 
 from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, CountSchema, FaultListSchema,
                       FaultOutSchema, FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema,
-                      NamespacePutSchema, NamespaceSchema, RequestFilterSchema, ScenarioListSchema,
+                      NamespacePutSchema, NamespaceSchema, OpenApiDocumentSchema, RequestFilterSchema,
+                      ScenarioListSchema,
                       SnapshotBodySchema, SnapshotListSchema, SnapshotSchema, StateSchema, SummarySchema,
                       UnmatchedSchema, scenario_body_schema)
 
@@ -264,7 +265,7 @@ def _snapshot_name(name: str) -> str:
 
 
 @bp.get("/openapi.json")
-@documented(summary="This document", secured=False)
+@documented(summary="This document", responses={200: OpenApiDocumentSchema}, secured=False)
 def openapi_document():
     """The control API's OpenAPI document."""
     return answer(runtime().openapi_document(runtime().control.name, request.script_root))

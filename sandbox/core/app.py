@@ -135,6 +135,7 @@ def _before_request():
         time.sleep(fault["delay_ms"] / 1000)
     if not fault["status"]:
         return None
+    state.environ["sandbox.fault"] = fault["id"]   # an answer the client asked for: no document describes it
     if fault["body"] is not None:
         return answer(fault["body"], fault["status"], content_type="application/json")
     return _render(owner, ApiError("Injected fault", status=fault["status"]))

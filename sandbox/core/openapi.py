@@ -97,15 +97,18 @@ def build_spec(app, mount, *, security_required: bool = True, description: str =
         meta = getattr(view, "_openapi", {})
         path, params = _path(rule.rule, prefix)
         types = meta.get("media_types") or default_types
-        for method in sorted((rule.methods or set()) - _IGNORED_METHODS):
+        # refusals made before the version is known come in the API's own content type
+        error_types = types + tuple(t for t in (media_type(mount.content_type),) if t not in types)
+        methods = sorted((rule.methods or set()) - _IGNORED_METHODS)
+        for method in methods:
             operation_id = meta.get("operation_id") or camel_case(rule.endpoint.split(".", 1)[1])
-            operation_id = _unique(operation_id, used_ids)
+            operation_id = _unique(operation_id, method if len(methods) > 1 else "", used_ids)
             secured = bool(security) and meta.get("secured", True)
             operation = {
                 "operationId": operation_id,
                 "summary": meta.get("summary") or _first_line(view.__doc__) or rule.endpoint,
                 "parameters": list(params) + _accept(mount, types),
-                "responses": _responses(meta, types, bool(params), secured),
+                "responses": _responses(meta, types, error_types, bool(params), secured),
                 "security": security if secured else [],
             }
             queries = meta.get("query")
@@ -119,8 +122,11 @@ def build_spec(app, mount, *, security_required: bool = True, description: str =
     return spec.to_dict()
 
 
-def _unique(operation_id: str, used: set) -> str:
-    """One view can serve several paths: the second is ``<id>2``, and so on."""
+def _unique(operation_id: str, method: str, used: set) -> str:
+    """One view can serve several methods (the second is ``<id><Method>``) or paths (the
+    second is ``<id>2``, and so on)."""
+    if method and operation_id in used:
+        operation_id += method.title()
     candidate, n = operation_id, 1
     while candidate in used:
         n += 1
@@ -148,7 +154,8 @@ def _request_body(mount, meta: dict, apis) -> dict:
     return {"required": True, "content": content}
 
 
-def _responses(meta: dict, types: tuple[str, ...], names_something: bool, secured: bool) -> dict:
+def _responses(meta: dict, types: tuple[str, ...], error_types: tuple[str, ...], names_something: bool,
+               secured: bool) -> dict:
     responses = {}
     for status, schema in (meta.get("responses") or {200: AnyObject}).items():
         if schema is None:
@@ -157,7 +164,7 @@ def _responses(meta: dict, types: tuple[str, ...], names_something: bool, secure
             responses[str(status)] = {"description": "Success",
                                       "content": {kind: {"schema": schema} for kind in types}}
     error = {"description": "Error", "content": {kind: {"schema": {"$ref": "#/components/schemas/Error"}}
-                                                 for kind in types}}
+                                                 for kind in error_types}}
     statuses = set(meta.get("errors", ()))
     statuses |= {401} if secured else set()
     statuses |= {404} if names_something else set()
