@@ -46,7 +46,7 @@ class SandboxRuntime:
             return self.settings.db_path, None
         create = (lambda _path: self.create_namespace(name)) if may_create else None
         path, fd = namespaces.hold(self.settings.db_path, name, create)
-        self._notice(path, _inode(path))
+        self._notice(path, dbmod.inode_of(path))
         return path, fd
 
     def create_namespace(self, name: str, world=None) -> bool:
@@ -104,7 +104,7 @@ class SandboxRuntime:
         with self._seen_lock:
             seen = list(self._seen.items())
         for path, inode in seen:
-            if _inode(path) != inode:
+            if dbmod.inode_of(path) != inode:
                 self.forget_handles(path)
 
     def forget_handles(self, path: str, keep_seen: bool = False) -> None:
@@ -153,10 +153,3 @@ class SandboxRuntime:
             return document
         prefix = document["servers"][0]["url"]
         return {**document, "servers": [{"url": script_root + prefix}]}
-
-
-def _inode(path: str):
-    try:
-        return os.stat(path).st_ino
-    except FileNotFoundError:
-        return None
