@@ -12,7 +12,10 @@ a body, and ``default``: every error of the API comes in the API's one error sha
 """
 from __future__ import annotations
 
+import functools
+import json
 import re
+from pathlib import Path
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -88,6 +91,7 @@ def build_spec(app, mount, *, security_required: bool = True, description: str =
     security = ([requirement] if security_required else [{}, requirement]) if requirement else []
     spec.components.schema("Error", schema=mount.error_schema or AnyObject)
     default_types = mount.media_types or (media_type(mount.content_type),)
+    examples = recorded_examples().get(mount.name, {})
     operations_by_path: dict = {}
     used_ids: set = set()
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -106,9 +110,10 @@ def build_spec(app, mount, *, security_required: bool = True, description: str =
             secured = bool(security) and meta.get("secured", True)
             operation = {
                 "operationId": operation_id,
-                "summary": meta.get("summary") or _first_line(view.__doc__) or rule.endpoint,
+                "summary": meta.get("summary") or _first_line(view.__doc__) or _words(rule.endpoint),
                 "parameters": list(params) + _accept(mount, types),
-                "responses": _responses(meta, types, error_types, bool(params), secured),
+                "responses": _responses(meta, types, error_types, bool(params), secured,
+                                        examples.get(f"{method} {rule.endpoint.split('.', 1)[1]}", {})),
                 "security": security if secured else [],
             }
             queries = meta.get("query")
@@ -154,15 +159,27 @@ def _request_body(mount, meta: dict, apis) -> dict:
     return {"required": True, "content": content}
 
 
+@functools.cache
+def recorded_examples() -> dict:
+    """{api: {"METHOD view": {status: body}}}: the default world's answers
+    (``sandbox/openapi_examples.json``, written by ``python -m sandbox.openapi_examples``)."""
+    import sandbox
+
+    path = Path(sandbox.__file__).with_name("openapi_examples.json")
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def _responses(meta: dict, types: tuple[str, ...], error_types: tuple[str, ...], names_something: bool,
-               secured: bool) -> dict:
+               secured: bool, examples: dict) -> dict:
     responses = {}
     for status, schema in (meta.get("responses") or {200: AnyObject}).items():
         if schema is None:
             responses[str(status)] = {"description": "No body"}
-        else:
-            responses[str(status)] = {"description": "Success",
-                                      "content": {kind: {"schema": schema} for kind in types}}
+            continue
+        content = {kind: {"schema": schema} for kind in types}
+        if str(status) in examples:
+            content[types[0]]["example"] = examples[str(status)]   # the first: the one a client asks for
+        responses[str(status)] = {"description": "Success", "content": content}
     error = {"description": "Error", "content": {kind: {"schema": {"$ref": "#/components/schemas/Error"}}
                                                  for kind in error_types}}
     statuses = set(meta.get("errors", ()))
@@ -179,6 +196,11 @@ _ERROR_WORDS = {400: "Bad request", 401: "Missing or wrong credentials", 402: "N
                 403: "Not permitted", 404: "Not found", 405: "Refused by a limit", 406: "Not acceptable",
                 409: "Conflict", 412: "Precondition failed", 413: "Body too large",
                 422: "Unprocessable", 503: "Unavailable"}
+
+
+def _words(endpoint: str) -> str:
+    """``control.list_subscriptions`` -> ``List subscriptions``."""
+    return endpoint.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 
 def _first_line(doc: str | None) -> str | None:
