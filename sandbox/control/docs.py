@@ -14,7 +14,18 @@ from pathlib import Path
 import flask_swagger_ui
 
 DIST = Path(flask_swagger_ui.__file__).resolve().parent / "dist"
-ASSETS = frozenset(p.name for p in DIST.iterdir() if p.suffix in {".js", ".css", ".png"})
+_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".png": "image/png"}
+ASSETS = frozenset(p.name for p in DIST.iterdir() if p.suffix in _TYPES)
+_read: dict = {}
+
+
+def asset(name: str) -> tuple[bytes, str] | None:
+    """(bytes, content type) of one of Swagger UI's files, read once; None for any other name."""
+    if name not in ASSETS:
+        return None
+    if name not in _read:
+        _read[name] = ((DIST / name).read_bytes(), _TYPES[Path(name).suffix])
+    return _read[name]
 
 
 def documents(root: str, control, apis) -> list[dict]:

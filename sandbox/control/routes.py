@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
-from flask import Blueprint, request, send_from_directory
+from flask import Blueprint, request
 
 import sandbox
 from sandbox.core import clock, faults, journal, snapshots
@@ -283,6 +283,8 @@ def docs():
 @bp.get("/docs/static/<asset>")
 @documented(summary="A file of the interactive reference", responses={200: None}, secured=False)
 def docs_asset(asset):
-    if asset not in reference.ASSETS:
+    found = reference.asset(asset)
+    if found is None:
         raise refused(f"no file {asset!r}", status=404)
-    return send_from_directory(reference.DIST, asset, max_age=3600)
+    data, content_type = found
+    return data, 200, {"Content-Type": content_type, "Cache-Control": "public, max-age=3600"}
