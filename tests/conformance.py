@@ -87,32 +87,36 @@ def _read_json(value, **parameters):
 
 
 def problems(app, method: str, path: str, query: str, response) -> list[str]:
-    """What in ``response`` (a werkzeug response) disagrees with the document of its API."""
-    found = document_for(app, path)
-    if found is None or method in ("HEAD", "OPTIONS"):
+    """What in ``response`` (a werkzeug response) disagrees with the document of its API.
+    The operation is found from the route that served the request (its path template), so
+    a path the router reads differently from a template (``<path:url>``) is no matter."""
+    if method in ("HEAD", "OPTIONS"):
         return []
+    rule = _rule(app, method, path)
+    found = None if rule is None else document_for(app, rule.rule)
+    if found is None:
+        return []           # no route (the router's 404/405), or none of an API's
     name, api_path = found
-    blueprint = _blueprint(app, method, path)
-    if blueprint is None or not (blueprint == name or blueprint.startswith(name + "_alt")):
-        return []           # no route (the router's 404/405), or another blueprint's (the dashboard)
-    if api_path.endswith("/openapi.json"):
-        return []
+    blueprint = rule.endpoint.split(".")[0]
+    if not (blueprint == name or blueprint.startswith(name + "_alt")) or api_path.endswith("/openapi.json"):
+        return []           # another blueprint's (the dashboard), or the document itself
     validator = _validator(app, name)
-    request = _Request(HOST, api_path, method.lower(), None,
+    template = re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", api_path)
+    request = _Request(HOST, template, method.lower(), None,
                        parameters=RequestParameters(query=ImmutableMultiDict(_pairs(query))))
     answer = _Response(response.status_code, (response.content_type or "").lower(), response.headers,
                        response.get_data())
     return [_describe(e) for e in validator.iter_response_errors(request, answer)]
 
 
-def _blueprint(app, method: str, path: str) -> str | None:
-    """The blueprint of the route that serves ``method path``, or None when none does."""
+def _rule(app, method: str, path: str):
+    """The route that serves ``method path``, or None when none does."""
     adapter = app.url_map.bind("sandbox.test")
     try:
-        endpoint, _ = adapter.match(_NAMESPACE.sub("", path) or "/", method=method)
+        rule, _ = adapter.match(_NAMESPACE.sub("", path) or "/", method=method, return_rule=True)
     except Exception:
         return None
-    return endpoint.split(".")[0]
+    return rule
 
 
 def _pairs(query: str) -> list:
