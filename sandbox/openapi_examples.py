@@ -77,6 +77,21 @@ def _atrium(r: _Recorder) -> None:
     for job in ("aggregate", "identify", "verify", "fetch_statements", "extend_history"):
         r.call("atrium", "POST", f"{member}/{job}", headers=ATRIUM, may_refuse=True)  # what mxbank supports
         r.call("control", "POST", "/clock/advance", {"seconds": 10})
+    accounts = r.call("atrium", "GET", f"/users/{USER}/accounts", headers=ATRIUM)["accounts"]
+    account = accounts[0]["guid"]
+    r.call("atrium", "GET", f"/users/{USER}/accounts/{account}", headers=ATRIUM)
+    r.call("atrium", "GET", f"{member}/accounts/{account}", headers=ATRIUM)
+    found = r.call("atrium", "GET", f"/users/{USER}/transactions", headers=ATRIUM)["transactions"]
+    r.call("atrium", "GET", f"/users/{USER}/accounts/{account}/transactions", headers=ATRIUM)
+    if found:
+        r.call("atrium", "GET", f"/users/{USER}/transactions/{found[0]['guid']}", headers=ATRIUM)
+    r.call("atrium", "GET", f"{member}/account_numbers", headers=ATRIUM, may_refuse=True)
+    r.call("atrium", "GET", f"/users/{USER}/accounts/{account}/account_numbers", headers=ATRIUM, may_refuse=True)
+    r.call("atrium", "GET", f"{member}/account_owners", headers=ATRIUM, may_refuse=True)
+    statements = r.call("atrium", "GET", f"{member}/statements", headers=ATRIUM, may_refuse=True)
+    if statements and statements["statements"]:
+        r.call("atrium", "GET", f"{member}/statements/{statements['statements'][0]['guid']}", headers=ATRIUM)
+    r.call("atrium", "GET", "/credit_card_products/CCA-b5bcd822-6d01-4e23-b8d6-846a225e714a", headers=BETA)
     answers = [{"guid": c["guid"], "value": v} for c, v in zip(credentials, ("test_atrium", "options"))]
     new = r.call("atrium", "POST", f"/users/{created['user']['guid']}/members",
                  {"member": {"institution_code": "mxbank", "credentials": answers}}, ATRIUM)["member"]
