@@ -126,7 +126,7 @@ def test_the_control_api_requires_its_bearer_token_when_one_is_set(make_app):
 
 def test_atrium_states_its_media_types_and_the_accept_header(client):
     doc = document(client, "atrium")
-    beta_only = {"listRewards", "readReward", "fetchRewards"}
+    beta_only = {"listRewards", "readReward", "fetchRewards", "readCreditCardProduct"}
     for method, path, op in operations(doc):
         accept = [p for p in op["parameters"] if p["in"] == "header" and p["name"] == "Accept"]
         assert len(accept) == 1 and accept[0]["required"], (method, path)
@@ -142,7 +142,8 @@ def test_atrium_states_its_media_types_and_the_accept_header(client):
 def test_list_endpoints_document_their_paging_and_filters_with_defaults(client):
     params = {op["operationId"]: {p["name"]: p["schema"] for p in op["parameters"] if p["in"] == "query"}
               for _, _, op in operations(document(client, "atrium"))}
-    for op in ("listUsers", "listMembers", "listInstitutions", "listMemberAccounts", "listMemberTransactions"):
+    for op in ("listUsers", "listMembers", "listInstitutions", "listMemberAccounts", "listMemberTransactions",
+               "listUserAccounts", "listUserTransactions", "listAccountTransactions", "listMemberStatements"):
         assert params[op]["page"]["default"] == 1 and params[op]["records_per_page"]["default"] == 25, op
     assert {"name", "supports_account_statement"} <= set(params["listInstitutions"])
     assert {"from_date", "to_date"} <= set(params["listMemberTransactions"])
@@ -156,7 +157,9 @@ def test_operation_ids_are_the_vendors_own(client):
     ids = {op["operationId"] for _, _, op in operations(document(client, "atrium"))}
     # the atrium SDK's method names (MembersApi.aggregate_member, ...), in camelCase
     assert {"createUser", "listUsers", "readMember", "aggregateMember", "listMemberMFAChallenges",
-            "readInstitutionCredentials", "listMemberAccounts", "resumeMember", "extendHistory"} <= ids
+            "readInstitutionCredentials", "listMemberAccounts", "resumeMember", "extendHistory",
+            "listUserAccounts", "readAccount", "listAccountNumbers", "listAccountOwners", "readTransaction",
+            "listMemberStatements", "listAccountTransactions"} <= ids
     served = 0
     for method, path, op in operations(document(client, "saasquatch")):
         vendor = (method, re.sub(r"\{\w+\}", "{}", path.removeprefix("/api/v1")))
