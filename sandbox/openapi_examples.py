@@ -115,6 +115,11 @@ def _eagleeye(r: _Recorder) -> None:
     exchanged = r.call("eagleeye", "POST", f"/services/wallet/{WALLET}/transaction/exchange/pointsreward",
                        {"accountId": POINTS, "pointsRewardBankId": "84592", "pointsRewardBankRewardId": "186252"})
     r.call("eagleeye", "GET", f"/wallet/{WALLET}/transactions")
+    r.call("eagleeye", "GET", "/banks/pointsreward/84592")
+    moved = r.call("eagleeye", "POST", f"/services/wallet/{WALLET}/transaction/credit",
+                   {"accountId": POINTS, "value": 20, "walletTransaction": {"reference": "example-credit"}})
+    if moved and moved.get("reference"):
+        r.call("eagleeye", "GET", f"/wallet/transaction?reference={moved['reference']}")
     r.call("eagleeye", "GET", f"/wallet/{WALLET}/transaction/{exchanged['walletTransactionId']}")
     r.call("eagleeye", "GET", f"/wallet/{WALLET}/bank/pointsreward/links")
     wallet = r.call("eagleeye", "POST", "/wallet", {"identities": [{"type": "CUSTOMER_ID", "value": "2222"}]})
