@@ -10,8 +10,8 @@ from flask import render_template, request
 from sandbox.control import service
 from sandbox.control.errors import refused
 from sandbox.control.routes import require_admin_token
-from sandbox.core import clock, faults, journal
-from sandbox.core.context import journal_db, namespace, runtime, state_db
+from sandbox.core import clock, faults, journal, snapshots
+from sandbox.core.context import journal_db, namespace, runtime, state_db, state_db_path
 from sandbox.core.namespaces import DEFAULT, list_namespaces
 from sandbox.core.timeutil import to_iso
 
@@ -93,3 +93,8 @@ def state_part(api_name):
 @part("/faults")
 def faults_part():
     return _render("faults.html", faults=faults.all_faults(state_db()))
+
+
+@part("/snapshots")
+def snapshots_part():
+    return _render("snapshots.html", snapshots=snapshots.list_snapshots(state_db_path()))

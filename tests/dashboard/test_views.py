@@ -14,8 +14,10 @@ from tests.core import dummy_api
 
 from .pages import ATRIUM, ATRIUM_BETA, MEMBER, SAASQUATCH_AUTH, SAASQUATCH_TENANT, USER
 
-PAGES = ["/_sandbox/ui", "/_sandbox/ui/requests", "/_sandbox/ui/state/atrium", "/_sandbox/ui/faults"]
+PAGES = ["/_sandbox/ui", "/_sandbox/ui/requests", "/_sandbox/ui/state/atrium", "/_sandbox/ui/faults",
+         "/_sandbox/ui/snapshots"]
 PARTS = ["/_sandbox/ui/part/overview", "/_sandbox/ui/part/requests", "/_sandbox/ui/part/faults",
+         "/_sandbox/ui/part/snapshots",
          *[f"/_sandbox/ui/part/state/{api.name}" for api in API_PACKAGES]]
 SECRETS = ["atrium-api-key", "TEST_B4BYA15POHYQ284HBND1", "0987654321", "SECRETKEY"]
 
@@ -208,3 +210,14 @@ def test_myrewards_users_show_their_balance_and_the_programme_its_pool(client):
     pool = client.get("/_sandbox/state/myrewards").json["tables"]["programmes"][0]["points_balance"]
     assert column(r, "programmes", "points_balance") == [str(pool)]
     assert column(r, "api_keys", "key") == ["***", "***"]
+
+
+def test_the_snapshots_part_lists_this_namespaces_snapshots_with_their_controls(client):
+    assert "No snapshots saved" in page_text(client.get("/_sandbox/ui/part/snapshots"))
+    assert client.post("/_ns/other/_sandbox/snapshots", json={"name": "elsewhere"}).status_code == 201
+    assert client.post("/_sandbox/snapshots", json={"name": "before-redeem"}).status_code == 201
+    part = client.get("/_sandbox/ui/part/snapshots").get_data(as_text=True)
+    assert 'data-snapshot="before-redeem"' in part and "elsewhere" not in part
+    assert 'data-method="POST" data-path="/snapshots/before-redeem/restore"' in part
+    assert 'data-method="DELETE" data-path="/snapshots/before-redeem"' in part
+    assert "default" in page_text(client.get("/_sandbox/ui/part/snapshots"))       # the world it holds
