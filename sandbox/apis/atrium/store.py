@@ -176,6 +176,10 @@ def get_client(db, client_id: str) -> dict | None:
     return row
 
 
+def client_ids(db) -> list[str]:
+    return [row[0] for row in db.execute("SELECT client_id FROM atrium_clients ORDER BY rowid")]
+
+
 def all_clients(db) -> list[dict]:
     return as_dicts(db.execute("SELECT client_id, api_key FROM atrium_clients ORDER BY rowid", []))
 
@@ -236,8 +240,20 @@ def delete_user(db, user_guid: str) -> None:
 
 # -- members ----------------------------------------------------------------------------
 
-_MEMBER_SELECT = ("SELECT m.*, i.name AS institution_name, i.job_seconds FROM atrium_members m"
+_MEMBER_SELECT = ("SELECT m.*, i.name AS institution_name, i.job_seconds, i.supports_rewards FROM atrium_members m"
                   " JOIN atrium_institutions i ON i.code = m.institution_code")
+
+
+def members_with_clients(db) -> list[dict]:
+    """Every member, with its user's client id (for the events time causes)."""
+    return as_dicts(db.execute(f"SELECT * FROM ({_MEMBER_SELECT}) m JOIN (SELECT guid AS u_guid, client_id"
+                               " FROM atrium_users) u ON u.u_guid = m.user_guid ORDER BY m.rowid"))
+
+
+def holding_counts(db, member_guid: str) -> tuple[int, int]:
+    """(transactions, rewards) held for the member."""
+    return (_count(db, "SELECT COUNT(*) FROM atrium_transactions WHERE member_guid = ?", [member_guid]),
+            _count(db, "SELECT COUNT(*) FROM atrium_rewards WHERE member_guid = ?", [member_guid]))
 
 
 def get_member(db, user_guid: str, member_guid: str) -> dict | None:
