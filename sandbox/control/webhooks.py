@@ -2,12 +2,11 @@
 subscriptions they go to, per namespace like the rest of the control API."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import RAISE, Schema, fields, validate
 
 from sandbox.core import events
 from sandbox.core.context import runtime, state_db
+from sandbox.core.fields import absolute_url
 from sandbox.core.http import answer, json_body, query
 from sandbox.core.openapi import documented
 
@@ -17,12 +16,6 @@ from .routes import bp
 
 def event_apis() -> list[str]:
     return [api.name for api in runtime().apis if api.events is not None]
-
-
-def check_url(value: str) -> None:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValidationError("an absolute http:// or https:// URL")
 
 
 class WebhookFilterSchema(Schema):
@@ -40,13 +33,10 @@ class SubscriptionBodySchema(Schema):
         unknown = RAISE
 
     api = fields.String(required=True)
-    url = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    url = fields.String(required=True, validate=[validate.Length(min=1, max=2000), absolute_url])
     client = fields.String(required=True, validate=validate.Length(min=1, max=200))
     name = fields.String(allow_none=True, validate=validate.Length(max=200))
 
-    @validates("url")
-    def valid_url(self, value, **kwargs):
-        check_url(value)
 
 
 class WebhookSchema(Schema):

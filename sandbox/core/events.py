@@ -101,12 +101,10 @@ class Event:
 class EventSource:
     """What an API declares about its events: ``due(db, after, until)`` ->
     (the time-caused events with an instant in ``(after, until]``, the earliest instant of one
-    still to come or None), ``clients(db)`` -> the ids webhooks can be subscribed for, and
-    ``sign(db, client, body)`` -> headers a delivery carries (computed when it is written)."""
+    still to come or None), and ``clients(db)`` -> the ids webhooks can be subscribed for."""
 
     due: Callable
     clients: Callable
-    sign: Callable | None = None
 
 
 def body_of(payload: dict) -> str:
@@ -119,9 +117,9 @@ def new_key() -> str:
 
 # -- writing ------------------------------------------------------------------------------
 
-def emit(db, event: Event) -> bool:
-    """Write ``event`` and its deliveries (inside the caller's write transaction); False if
-    an event with its key was written before."""
+def emit(db, event: Event, urls: list[str] | None = None) -> bool:
+    """Write ``event`` and its deliveries (inside the caller's write transaction): to each of
+    the client's subscriptions, or to ``urls``. False if an event with its key was written before."""
     row = db.execute(
         "INSERT INTO sandbox_events (api, key, client, type, due_at, body, headers) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (api, key) DO NOTHING RETURNING id",
@@ -129,9 +127,10 @@ def emit(db, event: Event) -> bool:
          json.dumps(event.headers)]).fetchone()
     if row is None:
         return False
-    urls = [r[0] for r in db.execute(
-        "SELECT url FROM sandbox_webhook_subscriptions WHERE api = ? AND client = ? ORDER BY id",
-        [event.api, event.client])]
+    if urls is None:
+        urls = [r[0] for r in db.execute(
+            "SELECT url FROM sandbox_webhook_subscriptions WHERE api = ? AND client = ? ORDER BY id",
+            [event.api, event.client])]
     if not urls:
         db.execute("INSERT INTO sandbox_webhooks (event_id, url, status) VALUES (?, NULL, 'no_subscriber')", [row[0]])
     else:
