@@ -155,7 +155,7 @@ def catch_up(db, api: str, source: EventSource, now: datetime) -> datetime | Non
     with write_transaction(db):
         lower, floor = _window(db, api, now)
         found, next_due = source.due(db, lower, now)
-        for event in sorted(found, key=lambda e: (e.due_at, e.key)):
+        for event in sorted(found, key=lambda e: e.due_at):     # stable: the source's order at one instant
             emit(db, event)
         db.execute("INSERT INTO sandbox_event_cursors (api, until, floor) VALUES (?, ?, ?) ON CONFLICT (api)"
                    " DO UPDATE SET until = excluded.until, floor = excluded.floor", [api, to_db(now), to_db(floor)])
