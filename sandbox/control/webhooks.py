@@ -68,6 +68,11 @@ class SubscriptionListSchema(Schema):
     subscriptions = fields.List(fields.Nested(SubscriptionSchema))
 
 
+def _storable(number: int) -> bool:
+    """An id SQLite can hold (a larger one names nothing)."""
+    return number < 2 ** 63
+
+
 _filters = WebhookFilterSchema()
 _subscription = SubscriptionBodySchema()
 
@@ -84,7 +89,7 @@ def list_webhooks():
 def redeliver(webhook_id):
     """Send a delivery again now, with a fresh budget of attempts."""
     try:
-        found = events.redeliver(state_db(), webhook_id)
+        found = events.redeliver(state_db(), webhook_id) if _storable(webhook_id) else None
     except events.NotRedeliverable as exc:
         raise refused(str(exc), status=409) from None
     if found is None:
@@ -117,6 +122,6 @@ def list_subscriptions():
 @bp.delete("/webhooks/subscriptions/<int:subscription_id>")
 @documented(responses={204: None}, errors=(404,))
 def unsubscribe(subscription_id):
-    if not events.unsubscribe(state_db(), subscription_id):
+    if not _storable(subscription_id) or not events.unsubscribe(state_db(), subscription_id):
         raise refused(f"no subscription {subscription_id}", status=404)
     return answer(None, 204)

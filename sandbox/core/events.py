@@ -27,7 +27,7 @@ from .timeutil import from_db, to_db, to_iso
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sandbox_webhook_subscriptions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     api TEXT NOT NULL,
     client TEXT NOT NULL,
     url TEXT NOT NULL,
@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS sandbox_webhook_subscriptions (
     UNIQUE (api, client, url)
 );
 CREATE TABLE IF NOT EXISTS sandbox_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     api TEXT NOT NULL,
     key TEXT NOT NULL,
     client TEXT NOT NULL,
@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS sandbox_events (
     UNIQUE (api, key)
 );
 CREATE TABLE IF NOT EXISTS sandbox_webhooks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     event_id INTEGER NOT NULL REFERENCES sandbox_events (id) ON DELETE CASCADE,
     url TEXT,
     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'no_subscriber')),
@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS sandbox_webhooks (
 CREATE INDEX IF NOT EXISTS sandbox_webhooks_pending ON sandbox_webhooks (status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS sandbox_webhooks_by_event ON sandbox_webhooks (event_id);
 CREATE TABLE IF NOT EXISTS sandbox_webhook_attempts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     webhook_id INTEGER NOT NULL REFERENCES sandbox_webhooks (id) ON DELETE CASCADE,
     at TEXT NOT NULL,                   -- sandbox time
     response_status INTEGER,
