@@ -29,6 +29,7 @@ log = logging.getLogger("sandbox.dispatch")
 TICK = 0.25
 TIMEOUT_S = 5.0
 SENDERS = 4
+SWEEP_EVERY = 40                        # ticks (about 10 s)
 USER_AGENT = "rewards-sandbox-webhooks"
 
 
@@ -77,15 +78,24 @@ class Dispatcher:
         if not self._lead():
             return
         self._pool = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="sandbox-webhook")
-        first = True
+        ticks = 0
         while not self._stop.is_set():
             for name, path in self._namespaces():
                 try:
-                    self._tick(name, path, first)
+                    self._tick(name, path, ticks == 0)
                 except Exception:       # one namespace's trouble never stops the others
                     log.exception("webhook dispatch failed in namespace %s", name)
-            first = False
+            ticks += 1
+            if ticks % SWEEP_EVERY == 0:
+                self._forget_dropped()
             self._stop.wait(TICK)
+
+    def _forget_dropped(self) -> None:
+        """Close this process's connections to namespaces dropped meanwhile, and forget them."""
+        dbmod.pool.sweep()
+        for path in [p for p in self._seen if not os.path.exists(p)]:
+            self._seen.pop(path, None)
+            self._next_due.pop(path, None)
 
     def _namespaces(self):
         default = self.runtime.settings.db_path

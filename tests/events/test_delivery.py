@@ -1,6 +1,7 @@
 """Webhooks delivered to a real receiver (an HTTP server on a loopback port), by the
 dispatcher in process and by served sandboxes (several gunicorn workers, a restart)."""
 import base64
+from datetime import datetime, timedelta
 import hashlib
 import hmac
 
@@ -26,6 +27,20 @@ def test_a_completed_rewards_fetch_delivers_the_reward_webhook(make_app, dispatc
     assert reward["json"]["member_guid"] == "MBR-mxbank-1" and reward["json"]["user_guid"] == "USR-user-1"
     assert reward["json"]["completed_at"] == 1768467603 and reward["headers"]["Content-Type"] == "application/json"
     assert "X-Hook-Signature" not in reward["headers"]            # MX documents no signature
+
+
+def test_with_the_clock_running_a_job_s_webhooks_arrive_without_any_clock_call(make_app, dispatcher, receiver):
+    app, hook = make_app({k: v for k, v in ATRIUM_WORLD.items() if k != "clock"}), receiver()
+    client = app.test_client()
+    dispatcher(app)
+    subscribe(client, "atrium", hook.url, "partner-dev")
+    started = client.post(f"{MEMBER}/fetch_rewards", headers=BETA).get_json()["member"]["aggregated_at"]
+    (reward,) = hook.wait_for(lambda r: r["json"]["type"] == "REWARD")
+    (listed,) = webhooks(client, type="REWARD")
+    due = datetime.fromisoformat(listed["due_at"].replace("Z", "+00:00"))
+    ends = datetime.fromisoformat(started) + timedelta(seconds=3)      # aggregated_at is in whole seconds
+    assert ends <= due < ends + timedelta(seconds=1)                    # the job's end on the sandbox clock
+    assert reward["json"]["completed_at"] == int(due.timestamp())
 
 
 def test_a_day_after_connecting_rewards_are_listed_and_a_background_aggregation_is_sent(make_app, dispatcher, receiver):
