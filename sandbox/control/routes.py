@@ -88,7 +88,7 @@ def post_scenario():
 @bp.post("/reset")
 @documented(responses={200: SummarySchema}, errors=(409,))
 def reset():
-    return answer(service.reset(state_db(), journal_db(), runtime().apis))
+    return answer(service.reset(runtime(), state_db(), journal_db()))
 
 
 @bp.get("/clock")
@@ -245,7 +245,8 @@ def get_snapshots():
 @documented(responses={200: SummarySchema})
 def restore_snapshot(name):
     """Put this namespace's state back as it was when the snapshot was taken."""
-    if snapshots.restore(state_db_path(), _snapshot_name(name), runtime().settings.busy_timeout_s) is None:
+    if snapshots.restore(state_db_path(), _snapshot_name(name), runtime().settings.busy_timeout_s,
+                         state_db().conn) is None:
         raise refused(f"no snapshot {name!r}; GET /_sandbox/snapshots lists them", status=404)
     return answer(service.current(state_db(), runtime().apis))
 

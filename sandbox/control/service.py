@@ -79,11 +79,14 @@ def _builtin_problem(error: str, message: str) -> ApiError:
     return refused(error, problems=[{"path": "builtin", "message": message}])
 
 
-def reset(db, journal_db, apis) -> dict:
+def reset(runtime, db, journal_db) -> dict:
+    """The namespace's startup world again (a copy of its prepared template), journal emptied."""
     startup = get_meta(db, "startup_scenario")
     if startup is None:
         raise refused("no startup world recorded for this database", status=409)
-    return load_document(db, journal_db, apis, json.loads(startup), {}, "startup world")
+    runtime.restore_startup_world(db, startup)
+    journal.clear(journal_db)
+    return summary(db, runtime.apis)
 
 
 def current(db, apis) -> dict:

@@ -31,7 +31,7 @@ class SandboxDatabase(Database):
     def __init__(self, conn: sqlite3.Connection, path: str):
         super().__init__(conn, execute_plugins=False, recursive_triggers=False)
         self.path = path
-        self.file_id = _inode_of(path)
+        self.file_id = inode_of(path)
         self.pooled = False
         self.memo_stamp: tuple | None = None
         self.memo: dict = {}
@@ -144,7 +144,7 @@ class ConnectionPool:
         """Forget every file that is gone or was replaced; returns their paths."""
         with self._lock:
             known = list(self._inode.items())
-        stale = [path for path, inode in known if _inode_of(path) != inode]
+        stale = [path for path, inode in known if inode_of(path) != inode]
         for path in stale:
             self.forget(path)
         return stale
@@ -158,7 +158,7 @@ class ConnectionPool:
             db.close()
 
 
-def _inode_of(path: str) -> int | None:
+def inode_of(path: str) -> int | None:
     try:
         return os.stat(path).st_ino
     except FileNotFoundError:

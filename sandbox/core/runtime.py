@@ -10,6 +10,8 @@ from . import db as dbmod
 from . import journal, namespaces
 from .migrate import prepare_database
 from .scenarios import get_meta, load_world
+from .snapshots import restore_database
+from .templates import WorldTemplates
 
 
 class SandboxRuntime:
@@ -25,6 +27,7 @@ class SandboxRuntime:
         self._openapi: dict = {}
         self._seen: dict[str, int | None] = {}      # namespace database path -> inode this process last saw
         self._seen_lock = threading.Lock()
+        self.templates = WorldTemplates(namespaces.namespace_dir(settings.db_path), self._build_template)
 
     # -- which API a path belongs to ------------------------------------------------
     def api_for_path(self, path: str):
@@ -46,7 +49,7 @@ class SandboxRuntime:
             return self.settings.db_path, None
         create = (lambda _path: self.create_namespace(name)) if may_create else None
         path, fd = namespaces.hold(self.settings.db_path, name, create)
-        self._notice(path, _inode(path))
+        self._notice(path, dbmod.inode_of(path))
         return path, fd
 
     def create_namespace(self, name: str, world=None) -> bool:
@@ -58,26 +61,43 @@ class SandboxRuntime:
                                  settings.namespace_limit, settings.namespace_idle_seconds)
 
     def build_world(self, path: str, world=None) -> None:
-        """Build a complete database at ``path`` holding the server's startup world (run
-        under the namespace folder's lock). The empty schema is copied from a template
-        built once (migrating a new database is ~60 ms, most of a namespace's creation);
-        migrations then apply only what the template lacks."""
+        """Build a complete database at ``path`` holding the server's startup world (then
+        ``world`` over it, when given): a copy of the prepared startup world (``templates``)."""
+        shutil.copyfile(self.templates.path_for(self.startup_json()), path)
+        if world is not None:
+            db = dbmod.connect(path, self.settings.busy_timeout_s)
+            try:
+                load_world(db, *world, self.apis)
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                db.close()
+
+    def restore_startup_world(self, db, startup_json: str) -> None:
+        """Make the live database ``db`` (a connection in no transaction) hold the startup
+        world ``startup_json`` again, in one write (other workers' next statements see it;
+        nothing needs reopening)."""
+        restore_database(self.templates.path_for(startup_json), db.conn, self.settings.busy_timeout_s)
+
+    def startup_json(self) -> str:
+        with dbmod.borrowed(self.settings.db_path, self.settings.busy_timeout_s) as default:
+            return get_meta(default, "startup_scenario") or '{"name": "empty"}'
+
+    def _build_template(self, path: str, startup_json: str) -> None:
+        """A fresh database at ``path`` holding the world ``startup_json``. The empty schema
+        is copied from a template built once (migrating a new database is ~60 ms); migrations
+        then apply only what that template lacks."""
         timeout = self.settings.busy_timeout_s
-        with dbmod.borrowed(self.settings.db_path, timeout) as default:
-            startup = json.loads(get_meta(default, "startup_scenario") or '{"name": "empty"}')
-        template = str(namespaces.namespace_dir(self.settings.db_path) / ".schema.template")
-        if not os.path.exists(template):
-            building = template + f".tmp-{os.getpid()}"
+        schema = str(namespaces.namespace_dir(self.settings.db_path) / ".schema.template")
+        if not os.path.exists(schema):
+            building = schema + f".tmp-{os.getpid()}-{threading.get_ident()}"
             fresh = prepare_database(building, self.apis, timeout)
             fresh.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             fresh.close()
-            os.replace(building, template)
-        shutil.copyfile(template, path)
+            os.replace(building, schema)
+        shutil.copyfile(schema, path)
         db = prepare_database(path, self.apis, timeout)
         try:
-            load_world(db, startup, {}, "startup world", self.apis, startup=True)
-            if world is not None:
-                load_world(db, *world, self.apis)
+            load_world(db, json.loads(startup_json), {}, "startup world", self.apis, startup=True)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             db.close()
@@ -104,7 +124,7 @@ class SandboxRuntime:
         with self._seen_lock:
             seen = list(self._seen.items())
         for path, inode in seen:
-            if _inode(path) != inode:
+            if dbmod.inode_of(path) != inode:
                 self.forget_handles(path)
 
     def forget_handles(self, path: str, keep_seen: bool = False) -> None:
@@ -150,10 +170,3 @@ class SandboxRuntime:
                     error_schema=api.error_schema, security=api.security or None, apis=self.apis,
                     description=f"The rewards-sandbox emulation of {api.title or api.name}, mounted at {api.prefix}.")
         return self._openapi[name]
-
-
-def _inode(path: str):
-    try:
-        return os.stat(path).st_ino
-    except FileNotFoundError:
-        return None

@@ -199,12 +199,14 @@ def api_state(db, api) -> dict:
 
 
 def summary(db, apis) -> dict:
+    tables = api_tables(db, apis)
+    # perf: every count in one statement (40 separate COUNTs: ~0.8 ms of a reset's ~3)
+    found = dict(zip(tables, db.execute(
+        "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM [{t}])" for t in tables)).fetchone())) if tables else {}
     counts = {}
     for api in apis:
-        counts[api.name] = {
-            table[len(api.table_prefix):]: db.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0]
-            for table in sorted(api_tables(db, [api]))
-        }
+        counts[api.name] = {table[len(api.table_prefix):]: found[table]
+                            for table in sorted(t for t in tables if t.startswith(api.table_prefix))}
     doc = json.loads(get_meta(db, "scenario") or "{}")
     return {"name": get_meta(db, "scenario_name"), "description": doc.get("description"),
             "clock": read_clock(db).describe(), "counts": counts}

@@ -49,18 +49,22 @@ def copy_database(source: str, target: str, busy_timeout_s: float = 10.0) -> Non
                 os.unlink(leftover)
 
 
-def restore_database(source: str, target: str, busy_timeout_s: float = 10.0) -> None:
-    """Make the live database ``target`` a copy of ``source``, in one write transaction
-    of ``target`` (readers on other connections see the old state or the new one)."""
+def restore_database(source: str, target, busy_timeout_s: float = 10.0) -> None:
+    """Make the live database ``target`` (a path, or an open sqlite3 connection to it that is
+    in no transaction) a copy of ``source``, in one write transaction of ``target`` (readers
+    on other connections see the old state or the new one)."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=busy_timeout_s)
+    dest = sqlite3.connect(target, timeout=busy_timeout_s) if isinstance(target, str) else target
     try:
-        dest = sqlite3.connect(target, timeout=busy_timeout_s)
-        try:
-            src.backup(dest)
-            dest.execute("PRAGMA journal_mode = WAL")     # the copied header says DELETE
-        finally:
-            dest.close()
+        # perf: WAL with synchronous=NORMAL, as the sandbox's own connections: FULL adds an
+        # fsync per restore (7.7 -> 3.2 ms for the default world). A writer holding the lock
+        # makes the backup step retry: after 1 ms, not the default 250.
+        dest.execute("PRAGMA synchronous = NORMAL")
+        src.backup(dest, sleep=0.001)
+        dest.execute("PRAGMA journal_mode = WAL")     # a snapshot's copied header says DELETE
     finally:
+        if dest is not target:
+            dest.close()
         src.close()
 
 
@@ -87,12 +91,13 @@ def save(db_path: str, name: str, busy_timeout_s: float = 10.0) -> dict:
     return describe(target)
 
 
-def restore(db_path: str, name: str, busy_timeout_s: float = 10.0) -> dict | None:
-    """Restore snapshot ``name`` over the state database; None if there is no such snapshot."""
+def restore(db_path: str, name: str, busy_timeout_s: float = 10.0, connection=None) -> dict | None:
+    """Restore snapshot ``name`` over the state database (through ``connection`` when given,
+    an open sqlite3 connection to it); None if there is no such snapshot."""
     source = path_for(db_path, name)
     if not source.is_file():
         return None
-    restore_database(str(source), db_path, busy_timeout_s)
+    restore_database(str(source), db_path if connection is None else connection, busy_timeout_s)
     return describe(source)
 
 
