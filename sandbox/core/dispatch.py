@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from . import clock, events, namespaces
 from . import db as dbmod
@@ -104,71 +105,62 @@ class Dispatcher:
             yield found["name"], namespaces.db_path_for(default, found["name"])
 
     # -- one namespace ---------------------------------------------------------------------
-    def _tick(self, name: str, path: str, first: bool) -> None:
-        held = self._hold(name)
+    @contextmanager
+    def _database(self, name: str, path: str):
+        """A pooled connection to the namespace's current file, held so it is not dropped
+        meanwhile (not marked used: visits do not keep an idle namespace from eviction);
+        None if it is gone. A namespace dropped and made again is a new file: connections to
+        the old one are not reused."""
+        held = True
+        if name != namespaces.DEFAULT:
+            try:
+                held = namespaces.hold(self.runtime.settings.db_path, name, mark_used=False)[1]
+            except (namespaces.NamespaceNotFound, namespaces.NamespaceBusy):
+                held = None
         if held is None:
+            yield None
             return
         try:
-            db = self._connect(path)
+            db = dbmod.pool.acquire(path, busy_timeout_s=self.runtime.settings.busy_timeout_s,
+                                    inode=dbmod.inode_of(path))
             try:
-                if first:
-                    events.release_claims(db)
-                now = clock.now(db)
-                signature = _signature(path)
-                due = self._next_due.get(path)
-                if signature != self._seen.get(path) or (due is not None and now.timestamp() >= due):
-                    upcoming = events.materialise(db, self.runtime.apis, now, lazy=True)
-                    self._next_due[path] = None if upcoming is None else upcoming.timestamp()
-                    self._seen[path] = _signature(path)
-                wall = time.time()
-                ids = events.due_deliveries(db, wall)
-                taken = events.claim(db, ids, self.claimant, wall) if ids else []
+                yield db
             finally:
                 dbmod.pool.release(db)
         finally:
             if held is not True:
                 namespaces.release(held)
+
+    def _tick(self, name: str, path: str, first: bool) -> None:
+        with self._database(name, path) as db:
+            if db is None:
+                return
+            if first:
+                events.release_claims(db)
+            now = clock.now(db)
+            signature = _signature(path)
+            due = self._next_due.get(path)
+            if signature != self._seen.get(path) or (due is not None and now.timestamp() >= due):
+                upcoming = events.materialise(db, self.runtime.apis, now, lazy=True)
+                self._next_due[path] = None if upcoming is None else upcoming.timestamp()
+                self._seen[path] = _signature(path)
+            wall = time.time()
+            ids = events.due_deliveries(db, wall)
+            taken = events.claim(db, ids, self.claimant, wall) if ids else []
         for delivery in taken:
             self._pool.submit(self._deliver, name, path, delivery)
-
-    def _connect(self, path: str):
-        """A pooled connection to the namespace's current file (one dropped and made again
-        is a new file: connections to the old one are not reused)."""
-        try:
-            inode = os.stat(path).st_ino
-        except FileNotFoundError:
-            inode = None
-        return dbmod.pool.acquire(path, busy_timeout_s=self.runtime.settings.busy_timeout_s, inode=inode)
-
-    def _hold(self, name: str):
-        """True for the default namespace, a lock fd for another (so it is not dropped under
-        us; it is not marked used), None if it is gone."""
-        if name == namespaces.DEFAULT:
-            return True
-        try:
-            return namespaces.hold(self.runtime.settings.db_path, name, mark_used=False)[1]
-        except (namespaces.NamespaceNotFound, namespaces.NamespaceBusy):
-            return None
 
     def _deliver(self, name: str, path: str, delivery: dict) -> None:
         started = time.perf_counter()
         status, error = post(delivery["url"], delivery["body"].encode(), delivery["headers"])
         duration_ms = (time.perf_counter() - started) * 1000
-        held = self._hold(name)
-        if held is None:
-            return
         try:
-            db = self._connect(path)
-            try:
-                events.record_attempt(db, delivery["id"], self.claimant, clock.now(db), time.time(),
-                                      status, error, duration_ms)
-            finally:
-                dbmod.pool.release(db)
+            with self._database(name, path) as db:
+                if db is not None:
+                    events.record_attempt(db, delivery["id"], self.claimant, clock.now(db), time.time(),
+                                          status, error, duration_ms)
         except Exception:
             log.exception("could not record a webhook attempt in namespace %s", name)
-        finally:
-            if held is not True:
-                namespaces.release(held)
 
 
 # receivers are reached directly: a proxy set in the environment is for the sandbox's users

@@ -1,4 +1,5 @@
 import base64
+import time
 
 import pytest
 
@@ -65,3 +66,14 @@ def webhooks(client, **filters) -> list[dict]:
     reply = client.get("/_sandbox/webhooks", query_string=filters)
     assert reply.status_code == 200, reply.get_data()
     return reply.get_json()["webhooks"]
+
+
+def settled(read, timeout: float = 30.0) -> list[dict]:
+    """``read()`` (a listing of webhooks) once none is pending: the receiver has its copy a
+    moment before the dispatcher records the attempt."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = read()
+        if not any(w["status"] == "pending" for w in found) or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.05)
