@@ -60,9 +60,11 @@ class SandboxServer(BaseApplication):
 
 
 def _start_dispatcher(worker) -> None:
+    """A sandbox app's webhook dispatcher (another WSGI app served this way has none)."""
     from sandbox.core import dispatch
 
-    dispatch.start(worker.wsgi)
+    if "sandbox" in getattr(worker.wsgi, "extensions", {}):
+        dispatch.start(worker.wsgi)
 
 
 class SandboxWorker(ThreadWorker):

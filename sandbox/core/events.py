@@ -162,6 +162,11 @@ def catch_up(db, api: str, source: EventSource, now: datetime) -> datetime | Non
         return next_due
 
 
+def window_start(db, api: str, now: datetime) -> datetime:
+    """Where the next catch-up of ``api`` will look from: events before it are written."""
+    return _window(db, api, now)[0]
+
+
 def _window(db, api: str, now: datetime) -> tuple[datetime, datetime]:
     """(the lower end of the window of time events to look at, the floor to keep)."""
     row = db.execute("SELECT until, floor FROM sandbox_event_cursors WHERE api = ?", [api]).fetchone()

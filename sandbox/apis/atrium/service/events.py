@@ -13,8 +13,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sandbox.core.events import Event, EventSource, catch_up
-from sandbox.core.timeutil import from_db
+from sandbox.core.events import Event, EventSource, emit, window_start
+from sandbox.core.timeutil import UTC, from_db, to_db
 
 from .. import store
 from .connection import CHALLENGE_SECONDS, member_state
@@ -37,6 +37,8 @@ ACTIONABLE = {
     "REJECTED": "The answer or answers provided for {name} were incorrect. Please try again.",
 }
 AGGREGATING_JOBS = ("aggregate", "fetch_rewards")
+_SECOND_IN_DAYS = 1 / 86400                 # julian days are floats: a second's margin either side
+_UNIX_EPOCH, _UNIX_EPOCH_JULIAN_DAY = datetime(1970, 1, 1, tzinfo=UTC), 2440587.5
 _JOB_NAMESPACE = uuid.UUID("7d3f6a2e-4b1c-4e8a-9f5d-2c6b8a1e0f37")
 
 
@@ -45,14 +47,31 @@ def job_guid(member_guid: str, job_key) -> str:
 
 
 def due(db, after: datetime, until: datetime) -> tuple[list[Event], datetime | None]:
-    members = store.members_with_clients(db)
+    """The events of ``(after, until]``, from the members that may have one (found in SQL), and
+    the earliest instant after ``until`` at which one may come (never later than the next)."""
+    legs_after = to_db(after - timedelta(seconds=CHALLENGE_SECONDS))
+    candidates = store.event_candidates(db, to_db(after), to_db(until), legs_after, _SECOND_IN_DAYS)
+    found = _events_of(db, candidates, after, until)
+    upcoming = store.next_event_day(db, to_db(until), to_db(until - timedelta(seconds=CHALLENGE_SECONDS)))
+    return found, None if upcoming is None else _from_julian(upcoming)
+
+
+def member_due(db, member_guid: str, after: datetime, until: datetime) -> list[Event]:
+    """One member's events of ``(after, until]``."""
+    return _events_of(db, [member_guid], after, until)
+
+
+def _events_of(db, guids: list[str], after: datetime, until: datetime) -> list[Event]:
+    members = store.members_with_clients(db, guids)
     jobs = store.jobs_of(db, [m["guid"] for m in members])
-    found, upcoming = [], []
+    found = []
     for member in members:
-        events, next_due = _member_events(db, member, jobs[member["guid"]], after, until)
-        found.extend(events)
-        upcoming.extend(filter(None, next_due))
-    return found, min(upcoming, default=None)
+        found.extend(_member_events(db, member, jobs[member["guid"]], after, until)[0])
+    return found
+
+
+def _from_julian(day: float) -> datetime:
+    return _UNIX_EPOCH + timedelta(days=day - _UNIX_EPOCH_JULIAN_DAY)
 
 
 def _member_events(db, member: dict, jobs: list[dict], after: datetime, until: datetime):
@@ -123,10 +142,14 @@ def _first_success(member: dict, state: dict) -> datetime | None:
     return min(found, default=None)
 
 
-def catch_up_events(db, now: datetime) -> None:
-    """Write the events due by ``now`` before a change that rewrites the jobs they derive
-    from (inside the change's transaction)."""
-    catch_up(db, API, SOURCE, now)
+def catch_up_events(db, now: datetime, member_guids: list[str]) -> None:
+    """Write these members' events due by ``now`` before a change that rewrites the jobs they
+    derive from (inside the change's transaction). Only theirs: the dispatcher writes the
+    others', and an event written early is not written again (its key)."""
+    lower = window_start(db, API, now)
+    for event in sorted((e for guid in member_guids for e in member_due(db, guid, lower, now)),
+                        key=lambda e: e.due_at):
+        emit(db, event)
 
 
 SOURCE = EventSource(due=due, clients=store.client_ids)

@@ -58,7 +58,7 @@ def start_job(db, now: datetime, client: dict, user_guid: str, member_guid: str,
                 raise errors.forbidden(f"The {label} feature is not enabled for this client.")
             if not store.get_institution(db, member["institution_code"])[flag]:
                 raise errors.bad_request(f"This institution does not support {label}.")
-        catch_up_events(db, now)
+        catch_up_events(db, now, [member_guid])
         current = with_states(db, [member], now)[0]
         views = current["views"]
         if views and views[-1].in_progress:
@@ -81,7 +81,7 @@ def resume(db, now: datetime, client_id: str, user_guid: str, member_guid: str,
     one ends REJECTED (after the institution's job time either way)."""
     with write_transaction(db):
         member = load_member(db, client_id, user_guid, member_guid)
-        catch_up_events(db, now)
+        catch_up_events(db, now, [member_guid])
         current = with_states(db, [member], now)[0]
         if current["connection_status"] != "CHALLENGED":
             raise errors.constraint("Only a member with connection status CHALLENGED can be resumed.")

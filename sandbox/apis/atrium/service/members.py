@@ -77,7 +77,7 @@ def update_member(db, now: datetime, client_id: str, user_guid: str, member_guid
     aggregation (shown as UPDATED), replacing any job still in progress."""
     with write_transaction(db):
         member = member_with_state(db, now, client_id, user_guid, member_guid)
-        catch_up_events(db, now)
+        catch_up_events(db, now, [member_guid])
         changes = {key: request[key] for key in ("identifier", "metadata") if key in request}
         credentials = request.get("credentials")
         if credentials:
@@ -93,7 +93,7 @@ def delete_member(db, client_id: str, user_guid: str, member_guid: str, now: dat
     with write_transaction(db):
         load_member(db, client_id, user_guid, member_guid)
         if now is not None:
-            catch_up_events(db, now)         # what its jobs caused before it went is still sent
+            catch_up_events(db, now, [member_guid])  # what its jobs caused before it went is still sent
         store.delete_member(db, member_guid)
 
 

@@ -48,6 +48,6 @@ def delete_user(db, client_id: str, user_guid: str, now: datetime | None = None)
     with write_transaction(db):
         load_user(db, client_id, user_guid)
         if now is not None:
-            catch_up_events(db, now)         # what its members' jobs caused before is still sent
+            catch_up_events(db, now, store.member_guids_of(db, user_guid))   # what its members' jobs caused before is still sent
         store.delete_user(db, user_guid)
 
