@@ -176,3 +176,15 @@ def test_saasquatch_subscription_endpoints(sq):
     assert client.delete(f"{SQ}/subscription/{encoded}", headers=auth).status_code == 404
     assert client.post(f"{SQ}/subscription", headers=auth, json={"endpointUrl": "not a url"}).status_code == 400
     assert client.get(f"{SQ}/subscription").status_code == 401
+
+
+def test_a_clock_moved_years_ahead_emits_only_the_latest_background_aggregations(atrium):
+    from sandbox.apis.atrium.service.background import RUNS_PER_MOVE
+
+    atrium.post("/_sandbox/clock/advance", json={"by": "1000d"})
+    mine = [w for w in webhooks(atrium, type="AGGREGATION") if w["payload"]["member_guid"] == "MBR-mxbank-1"]
+    assert len(mine) == RUNS_PER_MOVE
+    assert mine[-1]["due_at"] == "2028-10-11T09:00:00Z"          # 1000 days after the world's start
+    assert mine[0]["due_at"] == "2028-07-04T09:00:00Z"           # the 100 latest, in order
+    status = atrium.get(f"{MEMBER}/status", headers=BETA).get_json()["member"]
+    assert status["successfully_aggregated_at"] == "2028-10-11T09:00:00+00:00"

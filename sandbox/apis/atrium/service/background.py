@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from sandbox.core.timeutil import from_db
 
 DAY = timedelta(hours=24)
+# the most background aggregations (the latest) one move of the clock emits per member
+RUNS_PER_MOVE = 100
 _TICK = timedelta(microseconds=1)
 
 
@@ -37,17 +39,22 @@ class Runs:
         first, count = self.segments[-1]
         return first + DAY * (count - 1)
 
-    def between(self, after: datetime, until: datetime) -> list[datetime]:
-        """The instants in ``(after, until]``, in order."""
-        found = []
+    def between(self, after: datetime, until: datetime, limit: int = RUNS_PER_MOVE) -> list[datetime]:
+        """The instants in ``(after, until]``, in order: the latest ``limit`` of them (a clock
+        moved years ahead would otherwise write one event a day for each of those years)."""
+        ranges = []                     # (first, k from, k to), k to inclusive
         for first, count in self.segments:
             start = 0 if first > after else (after - first) // DAY + 1
-            for k in range(start, count):
-                instant = first + DAY * k
-                if instant > until:
-                    break
-                found.append(instant)
-        return found
+            end = count - 1 if first + DAY * (count - 1) <= until else (until - first) // DAY
+            if first <= until and start <= end:
+                ranges.append((first, start, end))
+        found = []
+        for first, start, end in reversed(ranges):
+            for k in range(end, max(start, end - (limit - len(found)) + 1) - 1, -1):
+                found.append(first + DAY * k)
+            if len(found) >= limit:
+                break
+        return found[::-1]
 
 
 def background_runs(member: dict, views: list, now: datetime) -> Runs:
