@@ -29,7 +29,7 @@ from tests.support import HYPOTHESIS_PROFILE, start_server
 # SANDBOX_TARGET (or SANDBOX_DB, SANDBOX_ADMIN_TOKEN, ...) for the sandbox they are serving would
 # otherwise have the suite's replays and loads sent to that sandbox, replacing its world. Every
 # test that needs a setting gives it; only the suite's own knobs stay.
-SUITE_KNOBS = {"SANDBOX_RELIABILITY_SCALE", "SANDBOX_SCREENSHOTS"}   # the README refreshes screenshots with it
+SUITE_KNOBS = {"SANDBOX_RELIABILITY_SCALE", "SANDBOX_SCREENSHOTS"}
 for _name in [n for n in os.environ if n.startswith("SANDBOX_") and n not in SUITE_KNOBS]:
     del os.environ[_name]
 

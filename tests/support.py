@@ -36,7 +36,8 @@ def mount(name: str):
 def error_shape_problem(api: str, response) -> str | None:
     """Why ``response`` is not an error answer in ``api``'s own shape, or None. The shape is
     what the API's package declares: its error body's schema (every required field, no other
-    field, each of the declared type), its content type, the headers every answer of it
+    field, each of the declared type), its content type (the one the request negotiated, where
+    the API negotiates one), the headers every answer of it
     carries, and the headers its renderer adds for the status; a message in the body is never
     empty (only where a problem is, its ``path`` and ``file``, may be: the whole document),
     and a status the body repeats (``statusCode``, ``status``) is the HTTP status.
@@ -55,8 +56,13 @@ def error_shape_problem(api: str, response) -> str | None:
         return f"headers {missing} missing"
     if status == 204:
         return None if raw == b"" and "Content-Type" not in response.headers else "a 204 must have no body"
-    if response.headers.get("Content-Type") != package.content_type:
-        return f"Content-Type {response.headers.get('Content-Type')!r}, not {package.content_type!r}"
+    expected_type = package.content_type
+    if package.answer_type is not None:         # negotiated from the request (Atrium's Accept)
+        request = getattr(response, "request", None)     # raw answers carry no request: none named
+        expected_type = package.answer_type(request.headers if request is not None else {}) \
+            or package.content_type
+    if response.headers.get("Content-Type") != expected_type:
+        return f"Content-Type {response.headers.get('Content-Type')!r}, not {expected_type!r}"
     try:
         body = json.loads(raw)
         package.error_schema().load(body)

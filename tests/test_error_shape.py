@@ -8,6 +8,7 @@ and one that fails validation (the vendor's validation status), on the default w
 """
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -38,6 +39,14 @@ CASES = [
     ("atrium", "body not JSON", 400, "POST", "/atrium/users", NOT_JSON, "auth"),
     ("atrium", "invalid body", 400, "POST", "/atrium/users", {"user": {"is_disabled": "maybe"}}, "auth"),
     ("atrium", "invalid query", 400, "GET", f"{ATRIUM_MEMBER}/transactions?from_date=soon", None, "auth"),
+    ("atrium", "no such object (beta Accept)", 404, "GET", f"{ATRIUM_MEMBER}/rewards/RWD-nothing", None, "auth"),
+    ("atrium", "no such path (beta Accept)", 404, "GET", "/atrium/rewards/nothing", None, "auth"),
+    ("atrium", "no such product (beta Accept)", 404, "GET", "/atrium/credit_card_products/CCA-nothing", None, "auth"),
+    ("atrium", "no such account", 404, "GET", "/atrium/users/USR-fa7537f3-48aa-a683-a02a-b18940482f54/accounts/ACT-x",
+     None, "auth"),
+    ("atrium", "no account numbers before verify", 404, "GET", f"{ATRIUM_MEMBER}/account_numbers", None, "auth"),
+    ("atrium", "invalid query (user transactions)", 400, "GET",
+     "/atrium/users/USR-fa7537f3-48aa-a683-a02a-b18940482f54/transactions?to_date=31/01/2026", None, "auth"),
     ("myrewards", "no credentials", 401, "GET", "/myrewards/api/v2/users/123/transactions", None, None),
     ("myrewards", "no such path", 404, "GET", "/myrewards/api/v9/nothing", None, "auth"),
     ("myrewards", "no such object", 404, "GET", "/myrewards/api/v2/users/999999/transactions", None, "auth"),
@@ -47,9 +56,23 @@ CASES = [
     ("myrewards", "invalid body", 406, "POST", "/myrewards/api/v1/users/123/transactions",
      {"transaction": {"transaction_type": "Credit", "variety": "Programme Points", "points": "many",
                       "reason": "r"}}, "auth"),
+    ("myrewards", "transaction body not JSON", 400, "POST", "/myrewards/api/v1/users/123/transactions", NOT_JSON,
+     "auth"),
+    ("myrewards", "user update body not JSON", 400, "PUT", "/myrewards/api/v2/users/123", NOT_JSON, "auth"),
+    ("myrewards", "sales data body not JSON", 400, "POST", "/myrewards/api/v2/performance/data", NOT_JSON, "auth"),
+    ("myrewards", "type not exactly Credit", 406, "POST", "/myrewards/api/v1/users/123/transactions",
+     {"transaction": {"transaction_type": "credit", "variety": "Programme Points", "points": 1, "reason": "r"}},
+     "auth"),
+    ("myrewards", "username taken", 422, "POST", "/myrewards/api/v2/users",
+     {"username": "brucewayne", "email": "b2@example.com", "firstname": "B", "lastname": "W", "tsandcs": "true",
+      "registration_answers_attributes": [{"registration_question_id": "2", "answer": "x"}]}, "auth"),
     ("myrewards", "user not found", 204, "POST", "/myrewards/api/v1/users/999999/transactions",
      {"transaction": {}}, "auth"),
     ("saasquatch", "no credentials", 401, "GET", f"{TENANT}/reward?accountId=613611", None, None),
+    ("saasquatch", "Basic credentials without a colon", 401, "GET", f"{TENANT}/reward?accountId=613611", None,
+     "Basic without a colon"),
+    ("saasquatch", "unit in another case", 402, "POST", f"{TENANT}/credit/bulkredeem",
+     {"accountId": "613611", "unit": "cents", "amount": 1}, "auth"),
     ("saasquatch", "no such path", 404, "GET", "/saasquatch/api/v9/nothing", None, "auth"),
     ("saasquatch", "no such object", 404, "GET", f"{TENANT}/reward/aaaaaaaaaaaaaaaaaaaaaaaa", None, "auth"),
     ("saasquatch", "wrong method", 405, "DELETE", f"{TENANT}/reward/balance", None, "auth"),
@@ -69,6 +92,16 @@ CASES = [
      "auth"),
     ("eagleeye", "invalid body", 400, "PATCH", "/eagleeye/wallet/555555/account/4102305275/credit",
      {"value": "ten"}, "auth"),
+    ("eagleeye", "wallet debit of no points", 400, "POST", "/eagleeye/services/wallet/555555/transaction/debit",
+     {"accountId": "4102305275", "value": 0}, "auth"),
+    ("eagleeye", "no such account transaction", 404, "PATCH",
+     "/eagleeye/wallet/555555/account/4102305275/transaction/1/void", None, "auth"),
+    ("eagleeye", "bank without a name", 400, "POST", "/eagleeye/banks/pointsreward",
+     {"mode": "PUBLIC", "status": "ACTIVE"}, "auth"),
+    ("eagleeye", "no such bank", 404, "GET", "/eagleeye/banks/pointsreward/1", None, "auth"),
+    ("eagleeye", "transaction by no reference", 400, "GET", "/eagleeye/wallet/transaction", None, "auth"),
+    ("eagleeye", "wallet link never made", 404, "DELETE", "/eagleeye/wallet/555555/link/bank/pointsreward/84592",
+     None, "auth"),
     ("eagleeye", "invalid query", 400, "GET", "/eagleeye/wallet/555555/accounts?limit=none", None, "auth"),
     ("control", "no credentials", 401, "GET", "/_sandbox/clock", None, None),
     ("control", "no such path", 404, "GET", "/_sandbox/nothing", None, "auth"),
@@ -98,6 +131,8 @@ def send(client, api, method, path, body, credential):
             headers.update(mount(api).auth_headers(WORLD[api], CREDENTIALS[api], method, path, raw))
             if credential == "auth, no Accept":
                 del headers["Accept"]
+            if credential == "Basic without a colon":
+                headers["Authorization"] = "Basic " + base64.b64encode(b"TEST_B4BYA15POHYQ284HBND1").decode()
     return client.open(path, method=method, data=raw, headers=headers)
 
 

@@ -41,6 +41,12 @@ class Mount:
     content_type: str = JSON
     # headers every answer carries, errors included (e.g. a per-call id)
     headers: Callable[[], dict] | None = None
+    # serve ``/x/`` and ``/x//y`` as ``/x`` and ``/x/y`` (a client joining a base URL that ends in
+    # ``/``) instead of a 404 or an HTML redirect
+    lenient_slashes: bool = False
+    # the Content-Type of this request's answers, errors included, when the vendor negotiates
+    # one from the request's headers (MX's versioned Accept); None: ``content_type``
+    answer_type: Callable[[object], str | None] | None = None
     # for the generated OpenAPI document: a title, the error body's marshmallow schema, and
     # the OpenAPI security schemes the vendor uses
     title: str = ""

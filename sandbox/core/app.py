@@ -3,6 +3,7 @@ every API request goes through (namespace, injected faults, journal, error shape
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 
@@ -21,6 +22,7 @@ from .runtime import SandboxRuntime
 
 log = logging.getLogger("sandbox")
 QUIET_PATHS = ("/_sandbox/health",)
+_SLASHES = re.compile("/{2,}")
 
 
 class NamespaceMiddleware:
@@ -43,12 +45,20 @@ class NamespaceMiddleware:
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/_ns/" + name
             environ["PATH_INFO"] = "/" + rest
         state = environ["sandbox.state"] = RequestState(self.runtime, environ)
+        if state.owner is not None and state.owner.lenient_slashes:
+            environ["PATH_INFO"] = tidy_slashes(environ["PATH_INFO"])
         token = activate(state)
         try:
             return self.app(environ, start_response)
         finally:
             deactivate(token)
             state.close()
+
+
+def tidy_slashes(path: str) -> str:
+    """``path`` without repeated slashes or a trailing one."""
+    tidy = _SLASHES.sub("/", path)
+    return tidy[:-1] if len(tidy) > 1 and tidy.endswith("/") else tidy
 
 
 class SandboxFlask(Flask):
@@ -213,7 +223,18 @@ def _render(owner, err: ApiError) -> Response:
     body, headers = owner.render_error(err)
     if isinstance(err, RequestError):
         headers = {**headers, **err.headers}
-    return answer(body, err.status, content_type=owner.content_type, headers=headers)
+    return answer(body, err.status, content_type=_error_type(owner), headers=headers)
+
+
+def _error_type(owner) -> str:
+    """Errors come in the content type the request negotiated, if the API negotiates one
+    (worked out again for a request refused before its API's own checks ran)."""
+    state = current()
+    if state.answer_type is not None and state.owner is owner:
+        return state.answer_type
+    if owner.answer_type is not None:
+        return owner.answer_type(request.headers) or owner.content_type
+    return owner.content_type
 
 
 def _request_error(exc: HTTPException) -> RequestError:

@@ -15,7 +15,9 @@ def secrets_equal(given: str | None, expected: str | None) -> bool:
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
-    """(username, password) from an ``Authorization: Basic ...`` header, else None."""
+    """(username, password) from an ``Authorization: Basic ...`` header, else None.
+    RFC 7617: the credentials are ``user-id ":" password``; decoded credentials without a
+    colon are malformed (None), while an empty user-id or password is fine."""
     if not header:
         return None
     scheme, _, value = header.partition(" ")
@@ -26,7 +28,7 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
     except (binascii.Error, UnicodeDecodeError):
         return None
     username, sep, password = decoded.partition(":")
-    return (username, password) if sep else (username, "")
+    return (username, password) if sep else None
 
 
 def signing_paths(environ, mount_prefix: str) -> list[str]:
@@ -37,18 +39,29 @@ def signing_paths(environ, mount_prefix: str) -> list[str]:
     suffix = f"?{query}" if query else ""
     candidates = []
     # as sent on the wire (percent-encoding intact), when the server tells us
-    sent = (environ.get("RAW_URI") or environ.get("REQUEST_URI") or "").split("?", 1)[0]
+    sent = _utf8((environ.get("RAW_URI") or environ.get("REQUEST_URI") or "").split("?", 1)[0])
     if sent:
         candidates += _with_and_without(sent, environ, mount_prefix)
-    # as decoded by the server
-    arrived = environ.get("sandbox.raw_path") or environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    candidates += _with_and_without(arrived, environ, mount_prefix)
+    # percent-decoded, as UTF-8 (WSGI hands the path over as latin-1 text of its bytes, a
+    # form no client signs)
+    arrived = _utf8(environ.get("sandbox.raw_path") or environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+    if arrived:
+        candidates += _with_and_without(arrived, environ, mount_prefix)
     seen, ordered = set(), []
     for path in candidates:
         if path and path not in seen:
             seen.add(path)
             ordered.append(path + suffix)
     return ordered
+
+
+def _utf8(wsgi_text: str) -> str | None:
+    """A WSGI path (bytes as latin-1 text, PEP 3333) as the UTF-8 text the client meant;
+    None when its bytes are not UTF-8."""
+    try:
+        return wsgi_text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
 
 
 def _with_and_without(path: str, environ, mount_prefix: str) -> list[str]:

@@ -24,6 +24,8 @@ from .errors import RequestError, one_line, validation_problems
 # perf: one encoder built at import; json.dumps with separators= builds a new one on every
 # call (bench/README.md, "Eagle Eye exchange: ... JSON columns through one compact encoder")
 _COMPACT = json.JSONEncoder(separators=(",", ":"))
+# statuses that never carry a body (RFC 9110): whatever an error renderer or a fault gives
+NO_BODY = (204, 304)
 
 
 class BodyError(ValueError):
@@ -99,8 +101,8 @@ def encode(data) -> str:
 
 def answer(data, status: int = 200, *, content_type: str | None = None, headers: dict | None = None) -> Response:
     """The answer to the current request: ``data`` as JSON in the serving API's content type,
-    or, when ``data`` is None, no body and no Content-Type at all."""
-    if data is None:
+    or, when ``data`` is None or the status is 204 / 304, no body and no Content-Type at all."""
+    if data is None or status in NO_BODY:
         response = Response(status=status)
         del response.headers["Content-Type"]
     else:

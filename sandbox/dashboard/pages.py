@@ -26,6 +26,7 @@ PAGES = (
     Page("dashboard.state_index", "State"),
     Page("dashboard.faults", "Faults"),
     Page("dashboard.webhooks", "Webhooks"),
+    Page("dashboard.snapshots", "Snapshots"),
 )
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
@@ -74,3 +75,8 @@ def faults():
 @bp.get("/webhooks")
 def webhooks():
     return render_page("dashboard.webhooks", "webhooks.html")
+
+
+@bp.get("/snapshots")
+def snapshots():
+    return render_page("dashboard.snapshots", "snapshots.html")

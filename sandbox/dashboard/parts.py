@@ -10,8 +10,8 @@ from flask import render_template, request
 from sandbox.control import service
 from sandbox.control.errors import refused
 from sandbox.control.routes import require_admin_token
-from sandbox.core import clock, events, faults, journal
-from sandbox.core.context import journal_db, namespace, runtime, state_db
+from sandbox.core import clock, events, faults, journal, snapshots
+from sandbox.core.context import journal_db, namespace, runtime, state_db, state_db_path
 from sandbox.core.namespaces import DEFAULT, list_namespaces
 from sandbox.core.timeutil import to_iso
 
@@ -103,3 +103,8 @@ def webhooks_part():
     attempts = events.attempts_of(db, [w["id"] for w in shown])
     return _render("webhooks.html", webhooks=shown, attempts=attempts, subscriptions=events.subscriptions(db),
                    limit=ROWS_SHOWN)
+
+
+@part("/snapshots")
+def snapshots_part():
+    return _render("snapshots.html", snapshots=snapshots.list_snapshots(state_db_path()))

@@ -23,3 +23,23 @@ def test_refused(raw):
 ])
 def test_accepted(raw, value):
     assert decode_json(raw) == value
+
+
+@pytest.mark.parametrize("status", [204, 304])
+def test_an_answer_that_may_have_no_body_has_none(status):
+    from flask import Flask
+
+    from sandbox.core.http import answer
+
+    with Flask(__name__).test_request_context("/"):
+        response = answer({"error": {"message": "ignored"}}, status, content_type="application/json")
+    assert (response.status_code, response.get_data()) == (status, b"")
+    assert "Content-Type" not in response.headers
+
+
+@pytest.mark.parametrize("path, tidy", [("/atrium/users/", "/atrium/users"), ("/atrium//users", "/atrium/users"),
+                                        ("//a///b//", "/a/b"), ("/", "/"), ("//", "/"), ("/a", "/a")])
+def test_tidy_slashes(path, tidy):
+    from sandbox.core.app import tidy_slashes
+
+    assert tidy_slashes(path) == tidy

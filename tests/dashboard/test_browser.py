@@ -98,6 +98,30 @@ def test_a_scenario_picked_on_the_overview_is_loaded(browser, namespace):
     assert console_errors(browser) == []
 
 
+def test_a_snapshot_saved_from_the_dashboard_brings_the_state_back(browser, namespace):
+    balance = f"{namespace}/saasquatch/api/v1/{SAASQUATCH_TENANT}/reward/balance?accountId=613611"
+    before = requests.get(balance, auth=SAASQUATCH_AUTH, timeout=10).json()
+    open_page(browser, f"{namespace}/_sandbox/ui/snapshots")
+    assert "No snapshots saved" in text_of(browser, "#snapshots")
+    browser.find_element(CSS, "#snapshot-name").send_keys("start", Keys.ENTER)        # by keyboard
+    wait_until(browser, lambda d: d.find_elements(CSS, "tr[data-snapshot=start]"), "the saved snapshot never showed")
+    assert [s["name"] for s in requests.get(f"{namespace}/_sandbox/snapshots", timeout=10).json()["snapshots"]] \
+        == ["start"]
+
+    redeem = requests.post(f"{namespace}/saasquatch/api/v1/{SAASQUATCH_TENANT}/credit/bulkredeem", timeout=10,
+                           auth=SAASQUATCH_AUTH, json={"accountId": "613611", "unit": "CENTS", "amount": 7})
+    assert redeem.status_code == 200
+    assert requests.get(balance, auth=SAASQUATCH_AUTH, timeout=10).json() != before
+    browser.find_element(CSS, "button[aria-label='Restore snapshot start']").click()
+    wait_until(browser, lambda d: "restored" in text_of(d, "#status"), "restoring said nothing")
+    assert requests.get(balance, auth=SAASQUATCH_AUTH, timeout=10).json() == before
+
+    browser.find_element(CSS, "button[aria-label='Delete snapshot start']").click()
+    wait_until(browser, lambda d: d.find_elements(CSS, "#no-snapshots"), "deleting did not empty the list")
+    assert requests.get(f"{namespace}/_sandbox/snapshots", timeout=10).json()["snapshots"] == []
+    assert console_errors(browser) == []
+
+
 def test_a_fault_armed_from_the_form_fails_the_next_api_call(browser, namespace):
     open_page(browser, f"{namespace}/_sandbox/ui/faults")
     assert "No faults armed" in text_of(browser, "#faults")

@@ -20,6 +20,7 @@ PAGES = [
     ("state-eagleeye", "/_sandbox/ui/state/eagleeye"),
     ("faults", "/_sandbox/ui/faults"),
     ("webhooks", "/_sandbox/ui/webhooks"),
+    ("snapshots", "/_sandbox/ui/snapshots"),
 ]
 
 
@@ -32,6 +33,7 @@ def test_every_page_opens_without_console_errors(browser, server, screenshots):
     some_traffic(namespace)
     requests.post(f"{namespace}/_sandbox/faults", timeout=10,
                   json={"api": "atrium", "path": "/members", "status": 503, "times": 2})
+    requests.post(f"{namespace}/_sandbox/snapshots", json={"name": "before-redeem"}, timeout=10)
     taken = []
     for name, path in PAGES:
         open_page(browser, namespace + path)

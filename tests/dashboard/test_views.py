@@ -15,9 +15,9 @@ from tests.core import dummy_api
 from .pages import ATRIUM, ATRIUM_BETA, MEMBER, SAASQUATCH_AUTH, SAASQUATCH_TENANT, USER
 
 PAGES = ["/_sandbox/ui", "/_sandbox/ui/requests", "/_sandbox/ui/state/atrium", "/_sandbox/ui/faults",
-         "/_sandbox/ui/webhooks"]
+         "/_sandbox/ui/webhooks", "/_sandbox/ui/snapshots"]
 PARTS = ["/_sandbox/ui/part/overview", "/_sandbox/ui/part/requests", "/_sandbox/ui/part/faults",
-         "/_sandbox/ui/part/webhooks",
+         "/_sandbox/ui/part/webhooks", "/_sandbox/ui/part/snapshots",
          *[f"/_sandbox/ui/part/state/{api.name}" for api in API_PACKAGES]]
 SECRETS = ["atrium-api-key", "TEST_B4BYA15POHYQ284HBND1", "0987654321", "SECRETKEY"]
 
@@ -231,3 +231,14 @@ def test_the_webhooks_part_lists_each_delivery_its_attempts_and_a_redeliver_form
     shown = page_text(client.get("/_sandbox/ui/part/webhooks"))
     assert "user.reward.balance.changed" in shown and "http://127.0.0.1:9/hooks" in shown
     assert "503 (12.5 ms)" in shown and "pending" in shown
+
+
+def test_the_snapshots_part_lists_this_namespaces_snapshots_with_their_controls(client):
+    assert "No snapshots saved" in page_text(client.get("/_sandbox/ui/part/snapshots"))
+    assert client.post("/_ns/other/_sandbox/snapshots", json={"name": "elsewhere"}).status_code == 201
+    assert client.post("/_sandbox/snapshots", json={"name": "before-redeem"}).status_code == 201
+    part = client.get("/_sandbox/ui/part/snapshots").get_data(as_text=True)
+    assert 'data-snapshot="before-redeem"' in part and "elsewhere" not in part
+    assert 'data-method="POST" data-path="/snapshots/before-redeem/restore"' in part
+    assert 'data-method="DELETE" data-path="/snapshots/before-redeem"' in part
+    assert "default" in page_text(client.get("/_sandbox/ui/part/snapshots"))       # the world it holds

@@ -69,6 +69,7 @@ def _atrium(t: str) -> list[Route]:
         Route("atrium", "GET", "/institutions", query={"name": "MX"}),
         Route("atrium", "GET", "/institutions/{code}", {"code": "mxbank"}),
         Route("atrium", "GET", "/institutions/{code}/credentials", {"code": "mxbank"}),
+        Route("atrium", "GET", "/credit_card_products/{guid}", {"guid": "CCA-shared"}),
         Route("atrium", "POST", "/users", body={"user": {"identifier": f"new-{t}", "metadata": "{}"}}),
         Route("atrium", "GET", "/users", query={"page": 1, "records_per_page": 10}),
         Route("atrium", "GET", "/users/{user_guid}", user),
@@ -89,7 +90,22 @@ def _atrium(t: str) -> list[Route]:
               body={"member": {"challenges": [{"guid": CHALLENGE[t], "value": "correct"}]}}),
         Route("atrium", "GET", f"{m}/credentials", member),
         Route("atrium", "GET", f"{m}/accounts", member),
+        Route("atrium", "GET", f"{m}/accounts/{{account_guid}}", {**member, "account_guid": f"ACT-{t}"}),
+        Route("atrium", "GET", "/users/{user_guid}/accounts", user, query={"page": 1, "records_per_page": 10}),
+        Route("atrium", "GET", "/users/{user_guid}/accounts/{account_guid}", {**user, "account_guid": f"ACT-{t}"}),
+        Route("atrium", "GET", "/users/{user_guid}/accounts/{account_guid}/transactions",
+              {**user, "account_guid": f"ACT-{t}"}, query={"from_date": "2026-01-01"}),
+        Route("atrium", "GET", "/users/{user_guid}/transactions", user,
+              query={"from_date": "2026-01-01", "to_date": "2026-01-31"}),
+        Route("atrium", "GET", "/users/{user_guid}/transactions/{transaction_guid}",
+              {**user, "transaction_guid": f"TRN-{t}"}),
         Route("atrium", "GET", f"{m}/transactions", member, query={"from_date": "2026-01-01"}),
+        Route("atrium", "GET", f"{m}/account_numbers", member),
+        Route("atrium", "GET", "/users/{user_guid}/accounts/{account_guid}/account_numbers",
+              {**user, "account_guid": f"ACT-{t}"}),
+        Route("atrium", "GET", f"{m}/account_owners", member),
+        Route("atrium", "GET", f"{m}/statements", member, query={"page": 1, "records_per_page": 10}),
+        Route("atrium", "GET", f"{m}/statements/{{statement_guid}}", {**member, "statement_guid": f"STA-{t}"}),
         Route("atrium", "GET", f"{m}/rewards", member),
         Route("atrium", "GET", f"{m}/rewards/{{reward_guid}}", {**member, "reward_guid": f"RWD-{t}"}),
     ]
@@ -152,6 +168,9 @@ def _eagleeye(t: str) -> list[Route]:
     account = {**wallet, "account_id": "6001"}
     exchange = Route("eagleeye", "POST", "/services/wallet/{wallet_id}/transaction/exchange/pointsreward", wallet,
                      body={"accountId": "6001", "rewardBankId": "3001", "rewardId": "4001"})
+    credit = Route("eagleeye", "POST", "/services/wallet/{wallet_id}/transaction/credit", wallet,
+                   body={"accountId": "6001", "value": 10, "walletTransaction": {"reference": f"ref-{t}"}},
+                   body_refs=True)
     return [
         Route("eagleeye", "GET", "/banks/pointsreward/{bank_id}/rewards", {"bank_id": "3001"}),
         Route("eagleeye", "POST", "/services/wallet", body={"identities": [{"type": "CARD", "value": f"new-{t}"}]}),
@@ -173,7 +192,25 @@ def _eagleeye(t: str) -> list[Route]:
               {**wallet, "scheme_id": "1002"}, body={}),
         Route("eagleeye", "GET", "/wallet/{wallet_id}/transaction/{wallet_transaction_id}",
               {**wallet, "wallet_transaction_id": "442000001"}, setup=(exchange,)),   # the exchange's id
-        Route("eagleeye", "GET", "/wallet/{wallet_id}/transactions", wallet),
+        Route("eagleeye", "GET", "/wallet/{wallet_id}/transactions", wallet,
+              query={"orderBy": "dateCreated,DESC", "includeChildren": "true"}),
+        credit,
+        Route("eagleeye", "POST", "/services/wallet/{wallet_id}/transaction/debit", wallet,
+              body={"accountId": "6001", "value": 10}, body_refs=True),
+        Route("eagleeye", "PATCH", "/wallet/{wallet_id}/account/{account_id}/earn", account, body={"value": 10}),
+        Route("eagleeye", "PATCH", "/wallet/{wallet_id}/account/{account_id}/transaction/{account_transaction_id}/void",
+              {**account, "account_transaction_id": "7900000001"}),      # the opening balance's CREDIT
+        Route("eagleeye", "POST", "/wallet/{wallet_id}/campaign/{campaign_id}/account",
+              {**wallet, "campaign_id": "2001"}, body={"status": "ACTIVE"}),
+        Route("eagleeye", "DELETE", "/services/wallet/{wallet_id}", wallet),
+        Route("eagleeye", "POST", "/banks/pointsreward", body={
+            "name": f"bank-{t}", "mode": "PUBLIC", "status": "ACTIVE",
+            "rewards": [{"resourceId": "2001", "cost": 5}]}, body_refs=True),
+        Route("eagleeye", "GET", "/banks/pointsreward/{bank_id}", {"bank_id": "3001"}),
+        Route("eagleeye", "PATCH", "/banks/pointsreward/{bank_id}", {"bank_id": "3001"}, body={"status": "ACTIVE"}),
+        Route("eagleeye", "DELETE", "/wallet/{wallet_id}/link/bank/pointsreward/{bank_id}",
+              {**wallet, "bank_id": "3002"}),
+        Route("eagleeye", "GET", "/wallet/transaction", query={"reference": f"ref-{t}"}, setup=(credit,)),
     ]
 
 

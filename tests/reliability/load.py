@@ -75,9 +75,15 @@ def saasquatch_bulkredeem(url: str, tenant: str, key: str, account: str, amount:
 
 def eagleeye_exchange(url: str, client: str, secret: str, wallet: str, account: str, bank: str, reward: str):
     path = f"/services/wallet/{wallet}/transaction/exchange/pointsreward"
-    body = json.dumps({"accountId": account, "rewardBankId": bank, "rewardId": reward}).encode()
-    digest = hashlib.sha256(path.encode() + body + secret.encode()).hexdigest()
-    return requests.post(f"{url}/eagleeye{path}", data=body, timeout=60, headers={
+    return eagleeye_call(url, client, secret, "POST", path,
+                         {"accountId": account, "rewardBankId": bank, "rewardId": reward})
+
+
+def eagleeye_call(url: str, client: str, secret: str, method: str, path: str, body: dict | None = None):
+    """A signed AIR request (the hash over the path below /eagleeye)."""
+    raw = b"" if body is None else json.dumps(body).encode()
+    digest = hashlib.sha256(path.encode() + raw + secret.encode()).hexdigest()
+    return requests.request(method, f"{url}/eagleeye{path}", data=raw, timeout=60, headers={
         "X-EES-AUTH-CLIENT-ID": client, "X-EES-AUTH-HASH": digest, "Content-Type": "application/json"})
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from .harness import SCALE
-from .load import (assert_served_cleanly, atrium_job, control, eagleeye_exchange, eagleeye_ledgers, fire,
+from .load import (assert_served_cleanly, atrium_job, control, eagleeye_call, eagleeye_exchange, eagleeye_ledgers, fire,
                    myrewards_ledgers, myrewards_transaction, saasquatch_bulkredeem, saasquatch_ledgers,
                    saasquatch_redeemed, state)
 
@@ -146,6 +146,48 @@ def test_eagleeye_exchanges_against_a_limit_and_a_strict_balance(live_server):
            refused_ELE=sum(v for k, v in per_wallet.items() if k[2] == "ELE"),
            refused_NEGBAL=sum(v for k, v in per_wallet.items() if k[2] == "NEGBAL"),
            ledger_rows_matched=len(settled), invariant_checks=checks)
+
+
+def test_eagleeye_wallet_debits_earns_and_voids(live_server):
+    """Wallet-level debits against a balance that may not go negative, earns on another
+    account, then each successful debit voided by four racing requests."""
+    balance = 1500 * SCALE
+    server = live_server({"name": "load-eagleeye-writes", "clock": CLOCK, "eagleeye": {
+        "clients": [{"client_id": "c", "secret": "s"}],
+        "schemes": [{"id": "1001"}, {"id": "1002", "allow_negative_balance": False}],
+        "wallets": [{"walletId": "5001", "accounts": [{"accountId": "6001", "scheme_id": "1002", "balance": balance}]},
+                    {"walletId": "5002", "accounts": [{"accountId": "6002", "scheme_id": "1001"}]}]}}, workers=4)
+
+    jobs = [job for i in range(N) for job in (("debit", i), ("earn", i))]
+
+    def send(job):
+        if job[0] == "debit":
+            return eagleeye_call(server.url, "c", "s", "POST", "/services/wallet/5001/transaction/debit",
+                                 {"accountId": "6001", "value": 10})
+        return eagleeye_call(server.url, "c", "s", "PATCH", "/wallet/5002/account/6002/earn", {"value": 1})
+
+    answers = fire(jobs, send)
+    assert_served_cleanly(answers, server)
+    outcome = Counter((a.job[0], a.status, (a.json() or {}).get("errorCode")) for a in answers)
+    allowed = balance // 10
+    assert outcome == {("debit", 201, None): allowed, ("debit", 422, "NEGBAL"): N - allowed, ("earn", 200, None): N}
+
+    debits = [a.json()["accounts"][0]["accountTransactionId"] for a in answers if a.status == 201][:50]
+    voids = fire([d for d in debits for _ in range(4)], lambda d: eagleeye_call(
+        server.url, "c", "s", "PATCH", f"/wallet/5001/account/6001/transaction/{d}/void"))
+    assert_served_cleanly(voids, server)
+    per_debit = Counter((v.job, v.status, (v.json() or {}).get("errorCode")) for v in voids)
+    assert per_debit == {**{(d, 200, None): 1 for d in debits}, **{(d, 422, "NOTVOIDABLE"): 3 for d in debits}}
+
+    tables = state(server.url, "eagleeye")
+    checks = eagleeye_ledgers(tables, {"6001"})
+    current = {a["account_id"]: a["current"] for a in tables["accounts"]}
+    assert current == {"6001": balance % 10 + 10 * len(debits), "6002": N}
+    settled = [w for w in tables["wallet_transactions"] if w["type"] == "DEBIT"]
+    assert len(settled) == allowed and sum(w["status"] == "VOIDED" for w in settled) == len(debits)
+    report("Eagle Eye wallet debit + earn + void", requests=len(answers) + len(voids), debits_ok=allowed,
+           refused_NEGBAL=N - allowed, earns=N, voids_ok=len(debits), voids_refused=3 * len(debits),
+           invariant_checks=checks)
 
 
 def test_atrium_job_starts(live_server):

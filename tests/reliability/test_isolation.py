@@ -21,7 +21,7 @@ from .world import WORLD, WORLD_B
 
 MARKERS = {
     "atrium": ["USR-{t}", "MBR-{t}", "ACT-{t}", "TRN-{t}", "RWD-{t}", "ident-{t}", "member-{t}", "Card {t}",
-               "Shop {t}", "Miles {t}", "atrium-key-{t}"],
+               "Shop {t}", "Miles {t}", "STA-{t}", "atrium-key-{t}"],
     "myrewards": ["user-{t}", "First {t}", "Programme {t}", "group-{t}", "Question {t}", "Field {t}",
                   "Promo field {t}", "Promotion {t}", "opening {t}", "q_{t}", "mr-key-{t}", "mr-secret-{t}"],
     "saasquatch": ["U1 {t}", "SQ_KEY_{t_upper}"],

@@ -23,8 +23,11 @@ def _atrium_user(t: str) -> dict:
                            "description": f"Shop {t}", "date": "2026-01-10"}],
          "rewards": [{"guid": f"RWD-{t}", "account_guid": f"ACT-{t}", "balance": 1000 if t == "a" else 2000,
                       "balance_type": "TOTAL_BALANCE", "unit_type": "MILES", "description": f"Miles {t}"}],
+         "statements": [{"guid": f"STA-{t}", "account_guid": f"ACT-{t}"}],
          "jobs": [{"type": "fetch_rewards", "started_at": "2026-01-14T09:00:00Z",
-                   "finished_at": "2026-01-14T09:00:03Z"}]},
+                   "finished_at": "2026-01-14T09:00:03Z"},
+                  *[{"type": job, "started_at": f"2026-01-14T09:{10 * (i + 1)}:00Z"}
+                    for i, job in enumerate(("verify", "identify", "fetch_statements"))]]},
         {"guid": f"MBR-{t}-mfa", "institution_code": "sandbox_cu", "connection_status": "CHALLENGED",
          "credentials": {"username": "test_atrium", "password": "challenge"}},
     ]}
@@ -33,6 +36,7 @@ def _atrium_user(t: str) -> dict:
 ATRIUM = {
     "institutions": [{"code": "mxbank", "supports_account_identification": True,
                       "supports_account_statement": True, "supports_transaction_history": True}],
+    "credit_card_products": [{"guid": "CCA-shared", "name": "Shared card", "has_travel_rewards": True}],
     "clients": [{"client_id": f"client-{t}", "api_key": f"atrium-key-{t}",
                  "features": ["rewards", "identification", "verification", "statements", "extended_history"]}
                 for t in "ab"],

@@ -1,5 +1,6 @@
 """MX Atrium emulation, mounted at `/atrium`."""
 import sys
+import uuid
 
 from sandbox.core.apis import ApiPackage
 
@@ -10,6 +11,9 @@ API = ApiPackage.assemble(
     sys.modules[__name__],
     secret_headers=("MX-API-Key",),
     content_type=auth.CONTENT_TYPES["v1"],
+    answer_type=auth.answer_type,            # answers and errors in the version Accept names
+    headers=lambda: {"X-Request-Id": str(uuid.uuid4())},   # as MX's answers carry (atrium.md 1)
+    lenient_slashes=True,                    # base URLs ending in "/" (".../atrium/") work
     title="MX Atrium API (users, members, aggregation, rewards beta)",
     security={"apiKey": {"type": "apiKey", "in": "header", "name": "MX-API-Key"},
               "clientID": {"type": "apiKey", "in": "header", "name": "MX-Client-ID"}},

@@ -23,17 +23,30 @@ def authenticate(db, headers) -> dict:
     return client
 
 
-def negotiate(accept: str | None, beta_required: bool) -> str:
-    """``"beta"`` or ``"v1"``: the API version the Accept header asks for, or 406."""
+def requested_version(accept: str | None) -> str | None:
+    """``"beta"``, ``"v1"`` or None: the API version the Accept header names."""
     media_types = {part.split(";")[0].strip().lower() for part in (accept or "").split(",")}
     if BETA in media_types:
         return "beta"
-    if beta_required:
+    return "v1" if V1 in media_types else None
+
+
+def answer_type(headers) -> str | None:
+    """The content type of every answer to a request, errors included: the version its
+    Accept header names (None when it names neither: then v1's)."""
+    version = requested_version(headers.get("Accept"))
+    return CONTENT_TYPES[version] if version else None
+
+
+def negotiate(accept: str | None, beta_required: bool) -> str:
+    """``"beta"`` or ``"v1"``: the API version the Accept header asks for, or 406."""
+    version = requested_version(accept)
+    if version != "beta" and beta_required:
         raise errors.not_acceptable(
             f"This endpoint is a beta feature; pass the beta Accept header: {BETA}.")
-    if V1 in media_types:
-        return "v1"
-    raise errors.not_acceptable()
+    if version is None:
+        raise errors.not_acceptable()
+    return version
 
 
 def replay_headers(section: dict, auth: dict, method: str, path: str, body: bytes) -> dict:

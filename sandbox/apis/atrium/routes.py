@@ -9,10 +9,10 @@ from sandbox.core.http import answer, json_body, query
 from sandbox.core.openapi import AnyObject, documented
 
 from . import auth, errors, schemas
-from .service import holdings, institutions, jobs, members, users
+from .service import holdings, institutions, jobs, members, premium, users
 
 bp = Blueprint("atrium", __name__)
-BETA_ENDPOINTS = {"fetch_rewards", "list_rewards", "read_reward"}
+BETA_ENDPOINTS = {"fetch_rewards", "list_rewards", "read_reward", "read_credit_card_product"}
 MEMBER = "/users/<user_guid>/members/<member_guid>"
 
 
@@ -103,6 +103,13 @@ def read_institution(code):
 @documented(summary="Read institution credentials", errors=(406,))
 def read_institution_credentials(code):
     return answer({"credentials": institutions.read_institution_credentials(state_db(), code)})
+
+
+@bp.get("/credit_card_products/<guid>")
+@documented(summary="Read a credit card product (beta Accept header)", errors=(406,))
+def read_credit_card_product(guid):
+    return answer({"credit_card_product": schemas.credit_card_product(
+        institutions.read_credit_card_product(state_db(), guid))})
 
 
 # -- members ----------------------------------------------------------------------------
@@ -198,38 +205,137 @@ for _kind in jobs.JOB_TYPES:
 
 # -- what the jobs gathered -------------------------------------------------------------
 
+def _beta() -> bool:
+    return current().answer_type == auth.CONTENT_TYPES["beta"]
+
+
+def _accounts_answer(rows: list[dict], total: int, page: int, per_page: int):
+    beta = _beta()
+    return answer({"accounts": [schemas.account(r, beta) for r in rows],
+                   "pagination": schemas.pagination(page, per_page, total)})
+
+
+def _transactions_answer(user_guid: str, **scope):
+    given = query(schemas.transaction_query)
+    dates = {k: given[k].isoformat() for k in ("from_date", "to_date") if k in given}
+    page, per_page, offset = _page()
+    rows, total = holdings.list_transactions(state_db(), request_now(), _client_id(), user_guid, **scope,
+                                             **dates, limit=per_page, offset=offset)
+    return answer({"transactions": [schemas.transaction(r) for r in rows],
+                   "pagination": schemas.pagination(page, per_page, total)})
+
+
+@bp.get("/users/<user_guid>/accounts")
+@documented(summary="List accounts for a user (beta Accept adds the reward fields)",
+            query=schemas.PageQuery, errors=(406,))
+def list_user_accounts(user_guid):
+    page, per_page, offset = _page()
+    rows, total = holdings.list_accounts(state_db(), request_now(), _client_id(), user_guid, None, per_page, offset)
+    return _accounts_answer(rows, total, page, per_page)
+
+
+@bp.get("/users/<user_guid>/accounts/<account_guid>")
+@documented(summary="Read an account (beta Accept adds the reward fields)", errors=(406,))
+def read_account(user_guid, account_guid):
+    row = holdings.read_account(state_db(), request_now(), _client_id(), user_guid, account_guid)
+    return answer({"account": schemas.account(row, _beta())})
+
+
 @bp.get(MEMBER + "/accounts")
-@documented(summary="List member accounts", errors=(406,))
+@documented(summary="List member accounts (beta Accept adds the reward fields)",
+            query=schemas.PageQuery, errors=(406,))
 def list_member_accounts(user_guid, member_guid):
     page, per_page, offset = _page()
-    member, rows, total = holdings.list_accounts(state_db(), request_now(), _client_id(), user_guid,
-                                                 member_guid, per_page, offset)
-    beta = current().answer_type == auth.CONTENT_TYPES["beta"]
-    return answer({"accounts": [schemas.account(r, member, beta) for r in rows],
-                     "pagination": schemas.pagination(page, per_page, total)})
+    rows, total = holdings.list_accounts(state_db(), request_now(), _client_id(), user_guid, member_guid,
+                                         per_page, offset)
+    return _accounts_answer(rows, total, page, per_page)
+
+
+@bp.get(MEMBER + "/accounts/<account_guid>")
+@documented(summary="Read an account by member (beta Accept adds the reward fields)", errors=(406,))
+def read_account_by_member(user_guid, member_guid, account_guid):
+    row = holdings.read_account(state_db(), request_now(), _client_id(), user_guid, account_guid, member_guid)
+    return answer({"account": schemas.account(row, _beta())})
+
+
+@bp.get("/users/<user_guid>/transactions")
+@documented(summary="List transactions for a user", query=schemas.TransactionQuery, errors=(406,))
+def list_user_transactions(user_guid):
+    return _transactions_answer(user_guid)
+
+
+@bp.get("/users/<user_guid>/accounts/<account_guid>/transactions")
+@documented(summary="List account transactions", query=schemas.TransactionQuery, errors=(406,))
+def list_account_transactions(user_guid, account_guid):
+    return _transactions_answer(user_guid, account_guid=account_guid)
 
 
 @bp.get(MEMBER + "/transactions")
 @documented(summary="List member transactions", query=schemas.TransactionQuery, errors=(406,))
 def list_member_transactions(user_guid, member_guid):
-    given = query(schemas.transaction_query)
-    dates = [given[k].isoformat() if k in given else None for k in ("from_date", "to_date")]
+    return _transactions_answer(user_guid, member_guid=member_guid)
+
+
+@bp.get("/users/<user_guid>/transactions/<transaction_guid>")
+@documented(summary="Read a transaction", errors=(406,))
+def read_transaction(user_guid, transaction_guid):
+    row = holdings.read_transaction(state_db(), request_now(), _client_id(), user_guid, transaction_guid)
+    return answer({"transaction": schemas.transaction(row)})
+
+
+# -- what the premium jobs gathered (404 until the job has completed) -------------------
+
+@bp.get(MEMBER + "/account_numbers")
+@documented(summary="List account numbers (after a completed verify)", errors=(406,))
+def list_account_numbers(user_guid, member_guid):
+    rows, _ = premium.list_results(state_db(), request_now(), _client_id(), user_guid, member_guid, "account_number")
+    return answer({"account_numbers": [schemas.account_number(r) for r in rows]})
+
+
+@bp.get("/users/<user_guid>/accounts/<account_guid>/account_numbers")
+@documented(summary="List account numbers by account (after a completed verify)", errors=(406,))
+def list_account_numbers_by_account(user_guid, account_guid):
+    db, now = state_db(), request_now()
+    account = holdings.read_account(db, now, _client_id(), user_guid, account_guid)
+    rows, _ = premium.list_results(db, now, _client_id(), user_guid, account["member_guid"], "account_number",
+                                   account_guid)
+    return answer({"account_numbers": [schemas.account_number(r) for r in rows]})
+
+
+@bp.get(MEMBER + "/account_owners")
+@documented(summary="List account owners (after a completed identify)", errors=(406,))
+def list_account_owners(user_guid, member_guid):
+    rows, _ = premium.list_results(state_db(), request_now(), _client_id(), user_guid, member_guid, "account_owner")
+    return answer({"account_owners": [schemas.account_owner(r) for r in rows]})
+
+
+@bp.get(MEMBER + "/statements")
+@documented(summary="List member statements (after a completed fetch_statements)", query=schemas.PageQuery,
+            errors=(406,))
+def list_member_statements(user_guid, member_guid):
     page, per_page, offset = _page()
-    _, rows, total = holdings.list_transactions(state_db(), request_now(), _client_id(), user_guid,
-                                                member_guid, *dates, per_page, offset)
-    return answer({"transactions": [schemas.transaction(r) for r in rows],
-                     "pagination": schemas.pagination(page, per_page, total)})
+    rows, total = premium.list_results(state_db(), request_now(), _client_id(), user_guid, member_guid,
+                                       "statement", limit=per_page, offset=offset)
+    return answer({"statements": [schemas.statement(r) for r in rows],
+                   "pagination": schemas.pagination(page, per_page, total)})
+
+
+@bp.get(MEMBER + "/statements/<statement_guid>")
+@documented(summary="Read a member statement (after a completed fetch_statements)", errors=(406,))
+def read_member_statement(user_guid, member_guid, statement_guid):
+    row = premium.read_statement(state_db(), request_now(), _client_id(), user_guid, member_guid, statement_guid)
+    return answer({"statement": schemas.statement(row)})
 
 
 @bp.get(MEMBER + "/rewards")
-@documented(summary="List rewards (beta Accept header)", errors=(406,))
+@documented(summary="List rewards (beta Accept header)", errors=(403, 406))
 def list_rewards(user_guid, member_guid):
-    rows = holdings.list_rewards(state_db(), request_now(), _client_id(), user_guid, member_guid)
+    rows = holdings.list_rewards(state_db(), request_now(), _client(), user_guid, member_guid)
     return answer({"rewards": [schemas.reward(r) for r in rows]})
 
 
 @bp.get(MEMBER + "/rewards/<reward_guid>")
-@documented(summary="Read a reward (beta Accept header)", errors=(406,))
+@documented(summary="Read a reward (beta Accept header)", errors=(403, 406))
 def read_reward(user_guid, member_guid, reward_guid):
-    row = holdings.read_reward(state_db(), request_now(), _client_id(), user_guid, member_guid, reward_guid)
+    row = holdings.read_reward(state_db(), request_now(), _client(), user_guid, member_guid, reward_guid)
     return answer({"reward": schemas.reward(row)})

@@ -17,6 +17,7 @@ from . import schemas, store
 from .service.catalogue import BUILT_IN_INSTITUTIONS, INSTITUTION_DEFAULTS
 from .service.connection import credential_outcome
 from .service.holdings import holding_rows
+from .service.premium import result_rows
 from .service.jobs import FEATURES
 from .service.members import MEMBER_LIMIT
 
@@ -67,7 +68,24 @@ TRANSACTION_ATTRIBUTES = {
     "guid": _guid("TRN"),
     "account_guid": fields.String(allow_none=True),
     "date": fields.Date(allow_none=True),
+    # sandbox setting: dated this many days before the scenario's clock (stays inside MX's
+    # default 90-day window in a world on the real clock)
+    "days_ago": fields.Integer(strict=True, validate=validate.Range(min=0, max=3650)),
 }
+
+
+_TEXT = dict(allow_none=True)
+ACCOUNT_NUMBER_ATTRIBUTES = {"account_guid": fields.String(required=True),
+                             **{n: fields.String(**_TEXT) for n in ("account_number", "institution_number",
+                                                                     "routing_number", "transit_number")}}
+ACCOUNT_OWNER_ATTRIBUTES = {"guid": _guid("ACO"), "account_guid": fields.String(required=True),
+                            **{n: fields.String(**_TEXT) for n in ("address", "city", "country", "email",
+                                                                    "owner_name", "postal_code", "state")}}
+STATEMENT_ATTRIBUTES = {"guid": _guid("STA"), "account_guid": fields.String(required=True),
+                        "content_hash": fields.String(**_TEXT), "uri": fields.String(**_TEXT),
+                        "created_at": InstantField(allow_none=True), "updated_at": InstantField(allow_none=True)}
+PREMIUM_LISTS = {"account_numbers": ACCOUNT_NUMBER_ATTRIBUTES, "account_owners": ACCOUNT_OWNER_ATTRIBUTES,
+                 "statements": STATEMENT_ATTRIBUTES}
 
 
 class _Strict(Schema):
@@ -120,6 +138,10 @@ class MemberSchema(_Strict):
     transactions = fields.List(SparseRecord(TRANSACTION_ATTRIBUTES), load_default=list)
     rewards = fields.List(fields.Nested(RewardSchema), load_default=list)
     jobs = fields.List(fields.Nested(JobSchema), load_default=list)
+    # what verify / identify / fetch_statements gather (left out: generated from the accounts)
+    account_numbers = fields.List(SparseRecord(ACCOUNT_NUMBER_ATTRIBUTES, required=("account_guid",)))
+    account_owners = fields.List(SparseRecord(ACCOUNT_OWNER_ATTRIBUTES, required=("account_guid",)))
+    statements = fields.List(SparseRecord(STATEMENT_ATTRIBUTES, required=("account_guid",)))
 
 
 class UserSchema(_Strict):
@@ -156,9 +178,22 @@ class InstitutionSchema(_Strict):
     job_seconds = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=86400))
 
 
+class CreditCardProductSchema(_Strict):
+    """MX's Atrium beta CreditCardProduct fields (atrium.md 5.5)."""
+    guid = fields.String(required=True, validate=validate.Regexp(r"^CCA-[A-Za-z0-9_-]{1,100}$",
+                                                                 error="Expected a guid such as CCA-1234."))
+    name = fields.String(allow_none=True)
+    annual_fee = fields.Float(**_FLOAT)
+    has_cashback_rewards = fields.Boolean(allow_none=True)
+    has_travel_rewards = fields.Boolean(allow_none=True)
+    has_zero_percent_introductory_rate = fields.Boolean(allow_none=True)
+    is_small_business_card = fields.Boolean(allow_none=True)
+
+
 class SectionSchema(_Strict):
     clients = fields.List(fields.Nested(ClientSchema), load_default=list)
     institutions = fields.List(fields.Nested(InstitutionSchema), load_default=list)
+    credit_card_products = fields.List(fields.Nested(CreditCardProductSchema), load_default=list)
     users = fields.List(fields.Nested(UserSchema), load_default=list)
 
 
@@ -169,9 +204,12 @@ def seed(ctx, section: dict) -> None:
     db = ctx.db
     clients = _seed_clients(db, section["clients"])
     institutions = _seed_institutions(db, section["institutions"])
-    rows = {"users": [], "members": [], "jobs": [], "accounts": [], "transactions": [], "rewards": []}
+    _seed_credit_card_products(db, section["credit_card_products"])
+    rows = {"users": [], "members": [], "jobs": [], "accounts": [], "transactions": [], "rewards": [],
+            "premium_results": []}
     seen_users, identifiers = set(), set()
-    seen = {"members": set(), "accounts": set(), "transactions": set(), "rewards": set()}
+    seen = {"members": set(), "accounts": set(), "transactions": set(), "rewards": set(),
+            "account_owners": set(), "statements": set()}
     for u, user in enumerate(section["users"]):
         where = f"atrium.users[{u}]"
         if user["client_id"] not in clients:
@@ -185,7 +223,7 @@ def seed(ctx, section: dict) -> None:
                               "metadata": user.get("metadata"), "is_disabled": int(user["is_disabled"])})
         for m, member in enumerate(user["members"]):
             _seed_member(db, ctx.now, rows, guid, member, institutions, seen, f"{where}.members[{m}]")
-    for table in ("users", "members", "jobs", "accounts", "transactions", "rewards"):
+    for table in ("users", "members", "jobs", "accounts", "transactions", "rewards", "premium_results"):
         store.insert_many(db, table, rows[table])
 
 
@@ -211,6 +249,16 @@ def _seed_clients(db, clients: list[dict]) -> set:
 
 def _json_list(values: list[str]) -> str:
     return json.dumps(sorted(set(values)))
+
+
+def _seed_credit_card_products(db, products: list[dict]) -> None:
+    seen = set()
+    rows = []
+    for p, product in enumerate(products):
+        _unique(product["guid"], seen, f"atrium.credit_card_products[{p}].guid", "duplicate guid")
+        row = {name: product.get(name) for name in ("guid", "name", "annual_fee") + schemas.CREDIT_CARD_PRODUCT_FLAGS}
+        rows.append({k: int(v) if isinstance(v, bool) else v for k, v in row.items()})
+    store.insert_many(db, "credit_card_products", rows)
 
 
 def _seed_institutions(db, overrides: list[dict]) -> dict:
@@ -246,21 +294,24 @@ def _seed_member(db, now, rows: dict, user_guid: str, member: dict, institutions
         "successfully_aggregated_at": to_db(member.get("successfully_aggregated_at") or connected_since),
     })
     rows["jobs"].extend(jobs)
-    for kind in ("accounts", "transactions", "rewards"):
-        for i, item in enumerate(member[kind]):
+    for kind in ("accounts", "transactions", "rewards", "account_owners", "statements"):
+        for i, item in enumerate(member.get(kind) or []):
             if item.get("guid"):
                 _unique(item["guid"], seen[kind], f"{where}.{kind}[{i}].guid", "duplicate guid")
     _check_account_refs(member, where)
     accounts, transactions, rewards = holding_rows(db, user_guid, guid, {
         "accounts": member["accounts"],
-        "transactions": [{**t, "date": t["date"].isoformat() if t.get("date") else None}
-                         for t in member["transactions"]],
+        "transactions": [_dated(t, now, f"{where}.transactions[{i}]")
+                         for i, t in enumerate(member["transactions"])],
         "rewards": [{**r, "expires_on": r["expires_on"].isoformat() if r.get("expires_on") else None}
                     for r in member["rewards"]],
     })
     rows["accounts"].extend(accounts)
     rows["transactions"].extend(transactions)
     rows["rewards"].extend(rewards)
+    given = {name: [{k: to_db(v) if k.endswith("_at") else v for k, v in item.items()} for item in member[name]]
+             for name in PREMIUM_LISTS if member.get(name) is not None}
+    rows["premium_results"].extend(result_rows(db, user_guid, guid, accounts, given))
 
 
 def _job_rows(member_guid: str, member: dict, institution: dict, status: str, credentials: dict,
@@ -295,10 +346,21 @@ def _job_rows(member_guid: str, member: dict, institution: dict, status: str, cr
     return found
 
 
+def _dated(txn: dict, now, where: str) -> dict:
+    """A transaction with its date as YYYY-MM-DD: the one given, ``days_ago`` days before
+    the clock, or (neither) the clock's day, so every transaction has a date to filter on."""
+    txn = dict(txn)
+    days_ago = txn.pop("days_ago", None)
+    if days_ago is not None and txn.get("date"):
+        raise problem(None, f"{where}.days_ago", "give either date or days_ago, not both")
+    day = txn.get("date") or (now - timedelta(days=days_ago or 0)).date()
+    return {**txn, "date": day.isoformat()}
+
+
 def _check_account_refs(member: dict, where: str) -> None:
     known = {a.get("guid") for a in member["accounts"] if a.get("guid")}
-    for kind in ("transactions", "rewards"):
-        for i, item in enumerate(member[kind]):
+    for kind in ("transactions", "rewards", *PREMIUM_LISTS):
+        for i, item in enumerate(member.get(kind) or []):
             if item.get("account_guid") and item["account_guid"] not in known:
                 raise problem(None, f"{where}.{kind}[{i}].account_guid",
                               f"unknown account {item['account_guid']!r}; give the account this guid "

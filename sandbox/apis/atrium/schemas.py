@@ -91,9 +91,15 @@ class InstitutionQuery(_Body):
     supports_transaction_history = fields.Boolean()
 
 
-class TransactionQuery(_Body):
-    from_date = fields.Date()
-    to_date = fields.Date()
+class PageQuery(_Body):
+    """MX's paging parameters; read leniently by ``paging`` (unusable values fall back)."""
+    page = Text(metadata={"description": "Specify current page (default 1)."})
+    records_per_page = Text(metadata={"description": "Specify records per page (default 25, at most 100)."})
+
+
+class TransactionQuery(PageQuery):
+    from_date = fields.Date(metadata={"description": "Default: 90 days before the request."})
+    to_date = fields.Date(metadata={"description": "Default: 5 days after the request."})
 
 
 class ErrorMessage(Schema):
@@ -221,10 +227,11 @@ TRANSACTION_FIELDS = (
     "transacted_at", "type", "updated_at", "user_guid")
 
 
-def account(row: dict, member_row: dict, beta: bool) -> dict:
+def account(row: dict, beta: bool) -> dict:
+    """An account; the beta Accept header adds the reward fields (MX's beta Account)."""
     names = sorted(ACCOUNT_FIELDS + BETA_ACCOUNT_FIELDS) if beta else ACCOUNT_FIELDS
     values = {**row["data"], "guid": row["guid"], "member_guid": row["member_guid"],
-              "user_guid": row["user_guid"], "institution_code": member_row["institution_code"]}
+              "user_guid": row["user_guid"], "institution_code": row["institution_code"]}
     return {name: values.get(name) for name in names}
 
 
@@ -232,6 +239,48 @@ def transaction(row: dict) -> dict:
     values = {**row["data"], "guid": row["guid"], "member_guid": row["member_guid"],
               "user_guid": row["user_guid"], "account_guid": row["account_guid"]}
     return {name: values.get(name) for name in TRANSACTION_FIELDS}
+
+
+CREDIT_CARD_PRODUCT_FLAGS = ("has_cashback_rewards", "has_travel_rewards", "has_zero_percent_introductory_rate",
+                             "is_small_business_card")
+
+
+def credit_card_product(row: dict) -> dict:
+    """The fields of MX's Atrium beta CreditCardProduct (atrium.md 5.5), flags as booleans."""
+    flags = {name: None if row[name] is None else bool(row[name]) for name in CREDIT_CARD_PRODUCT_FLAGS}
+    return {"annual_fee": row["annual_fee"], "guid": row["guid"], **flags, "name": row["name"]}
+
+
+ACCOUNT_NUMBER_FIELDS = ("account_guid", "account_number", "institution_number", "member_guid", "routing_number",
+                         "transit_number", "user_guid")
+ACCOUNT_OWNER_FIELDS = ("account_guid", "address", "city", "country", "email", "guid", "member_guid", "owner_name",
+                        "postal_code", "state", "user_guid")
+STATEMENT_FIELDS = ("account_guid", "content_hash", "created_at", "guid", "member_guid", "updated_at", "uri",
+                    "user_guid")
+
+
+def _premium_values(row: dict) -> dict:
+    return {**row["data"], "guid": row["guid"], "member_guid": row["member_guid"], "user_guid": row["user_guid"],
+            "account_guid": row["account_guid"]}
+
+
+def account_number(row: dict) -> dict:
+    """MX's AccountNumber (atrium 2.11.7 models/account_number.py)."""
+    values = _premium_values(row)
+    return {name: values.get(name) for name in ACCOUNT_NUMBER_FIELDS}
+
+
+def account_owner(row: dict) -> dict:
+    """MX's AccountOwner (atrium 2.11.7 models/account_owner.py)."""
+    values = _premium_values(row)
+    return {name: values.get(name) for name in ACCOUNT_OWNER_FIELDS}
+
+
+def statement(row: dict) -> dict:
+    """MX's Statement (atrium 2.11.7 models/statement.py), instants with an offset."""
+    values = _premium_values(row)
+    values["created_at"], values["updated_at"] = instant(values.get("created_at")), instant(values.get("updated_at"))
+    return {name: values.get(name) for name in STATEMENT_FIELDS}
 
 
 def reward(row: dict) -> dict:

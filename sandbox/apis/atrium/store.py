@@ -118,7 +118,45 @@ def _initial(db):
     """)
 
 
-@migrations(name="0002_jobs_by_leg_end")
+@migrations(name="0002_credit_card_products")
+def _credit_card_products(db):
+    db.executescript("""
+        -- the beta credit card products (atrium.md 5.5), described by the scenario
+        CREATE TABLE IF NOT EXISTS atrium_credit_card_products (
+            guid TEXT PRIMARY KEY,
+            name TEXT,
+            annual_fee NUMERIC,
+            has_cashback_rewards INTEGER CHECK (has_cashback_rewards IN (0, 1)),
+            has_travel_rewards INTEGER CHECK (has_travel_rewards IN (0, 1)),
+            has_zero_percent_introductory_rate INTEGER CHECK (has_zero_percent_introductory_rate IN (0, 1)),
+            is_small_business_card INTEGER CHECK (is_small_business_card IN (0, 1))
+        );
+    """)
+
+
+PREMIUM_KINDS = ("account_number", "account_owner", "statement")
+
+
+@migrations(name="0003_premium_results")
+def _premium_results(db):
+    db.executescript(f"""
+        -- what the premium jobs gather, held at the institution like accounts: account
+        -- numbers (verify), account owners (identify), statements (fetch_statements)
+        CREATE TABLE IF NOT EXISTS atrium_premium_results (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN {_in(PREMIUM_KINDS)}),
+            guid TEXT,                                   -- ACO- / STA- (account numbers have none)
+            member_guid TEXT NOT NULL REFERENCES atrium_members(guid) ON DELETE CASCADE,
+            user_guid TEXT NOT NULL,
+            account_guid TEXT,
+            data TEXT NOT NULL,                          -- JSON: the other vendor fields
+            UNIQUE (kind, guid)
+        );
+        CREATE INDEX IF NOT EXISTS atrium_premium_results_by_member ON atrium_premium_results (member_guid, kind);
+    """)
+
+
+@migrations(name="0004_jobs_by_leg_end")
 def _jobs_by_leg_end(db):
     # the events time causes: which job legs end in a window
     db.execute("CREATE INDEX IF NOT EXISTS atrium_jobs_by_leg_end ON atrium_jobs (leg_ends_at)")
@@ -158,7 +196,19 @@ INSERT_REWARD = (
     " :unit_type, :description, :expires_on, :created_at, :updated_at)")
 
 
-_INSERTS = {"clients": INSERT_CLIENT, "institutions": INSERT_INSTITUTION, "users": INSERT_USER,
+INSERT_CREDIT_CARD_PRODUCT = (
+    "INSERT INTO atrium_credit_card_products (guid, name, annual_fee, has_cashback_rewards, has_travel_rewards,"
+    " has_zero_percent_introductory_rate, is_small_business_card)"
+    " VALUES (:guid, :name, :annual_fee, :has_cashback_rewards, :has_travel_rewards,"
+    " :has_zero_percent_introductory_rate, :is_small_business_card)")
+
+
+INSERT_PREMIUM_RESULT = (
+    "INSERT INTO atrium_premium_results (kind, guid, member_guid, user_guid, account_guid, data)"
+    " VALUES (:kind, :guid, :member_guid, :user_guid, :account_guid, :data)")
+
+
+_INSERTS = {"premium_results": INSERT_PREMIUM_RESULT, "credit_card_products": INSERT_CREDIT_CARD_PRODUCT, "clients": INSERT_CLIENT, "institutions": INSERT_INSTITUTION, "users": INSERT_USER,
             "members": INSERT_MEMBER, "jobs": INSERT_JOB, "accounts": INSERT_ACCOUNT,
             "transactions": INSERT_TRANSACTION, "rewards": INSERT_REWARD}
 
@@ -378,26 +428,63 @@ def _decoded(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def list_accounts(db, member_guid: str, limit: int, offset: int) -> tuple[list[dict], int]:
-    total = _count(db, "SELECT COUNT(*) FROM atrium_accounts WHERE member_guid = ?", [member_guid])
-    rows = as_dicts(db.execute("SELECT * FROM atrium_accounts WHERE member_guid = ? ORDER BY rowid LIMIT ? OFFSET ?",
-                               [member_guid, limit, offset]))
-    return _decoded(rows), total
+_ACCOUNT_SELECT = ("SELECT a.*, m.institution_code FROM atrium_accounts a"
+                   " JOIN atrium_members m ON m.guid = a.member_guid")
 
 
-def list_transactions(db, member_guid: str, from_date: str | None, to_date: str | None,
-                      limit: int, offset: int) -> tuple[list[dict], int]:
-    where, params = "member_guid = ?", [member_guid]
-    if from_date:
-        where += " AND date >= ?"
-        params.append(from_date)
-    if to_date:
-        where += " AND date <= ?"
-        params.append(to_date)
-    total = _count(db, f"SELECT COUNT(*) FROM atrium_transactions WHERE {where}", params)
-    rows = as_dicts(db.execute(f"SELECT * FROM atrium_transactions WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
+def _marks(values) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _decoded_page(db, table: str, where: str, params: list, limit: int, offset: int) -> tuple[list[dict], int]:
+    """(one page of ``table``'s rows matching ``where``, in the order stored, with their JSON
+    ``data`` decoded; how many match in all)."""
+    total = _count(db, f"SELECT COUNT(*) FROM {table} WHERE {where}", params)
+    rows = as_dicts(db.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
                                params + [limit, offset]))
     return _decoded(rows), total
+
+
+def list_accounts(db, member_guids: list[str], limit: int, offset: int) -> tuple[list[dict], int]:
+    """The accounts of these members (in the order stored), with their institution_code."""
+    if not member_guids:
+        return [], 0
+    where = f"a.member_guid IN ({_marks(member_guids)})"
+    total = _count(db, f"SELECT COUNT(*) FROM atrium_accounts a WHERE {where}", member_guids)
+    rows = as_dicts(db.execute(f"{_ACCOUNT_SELECT} WHERE {where} ORDER BY a.rowid LIMIT ? OFFSET ?",
+                               member_guids + [limit, offset]))
+    return _decoded(rows), total
+
+
+def get_account(db, user_guid: str, account_guid: str) -> dict | None:
+    row = as_dict(db.execute(f"{_ACCOUNT_SELECT} WHERE a.guid = ? AND a.user_guid = ?",
+                             [account_guid, user_guid]).fetchone())
+    return None if row is None else _decoded([row])[0]
+
+
+def list_transactions(db, member_guids: list[str], account_guid: str | None, from_date: str, to_date: str,
+                      limit: int, offset: int) -> tuple[list[dict], int]:
+    """The transactions of these members (of one account when given) dated from ``from_date``
+    to ``to_date`` inclusive (YYYY-MM-DD), in the order stored."""
+    if not member_guids:
+        return [], 0
+    where = f"member_guid IN ({_marks(member_guids)}) AND date >= ? AND date <= ?"
+    params = [*member_guids, from_date, to_date]
+    if account_guid is not None:
+        where += " AND account_guid = ?"
+        params.append(account_guid)
+    return _decoded_page(db, "atrium_transactions", where, params, limit, offset)
+
+
+def get_transaction(db, user_guid: str, transaction_guid: str) -> dict | None:
+    row = as_dict(db.execute("SELECT * FROM atrium_transactions WHERE guid = ? AND user_guid = ?",
+                             [transaction_guid, user_guid]).fetchone())
+    return None if row is None else _decoded([row])[0]
+
+
+def members_of_user(db, user_guid: str) -> list[dict]:
+    """Every member of a user (for the user-level reads), in the order created."""
+    return as_dicts(db.execute(f"{_MEMBER_SELECT} WHERE m.user_guid = ? ORDER BY m.rowid", [user_guid]))
 
 
 def list_rewards(db, member_guid: str) -> list[dict]:
@@ -407,3 +494,23 @@ def list_rewards(db, member_guid: str) -> list[dict]:
 def get_reward(db, member_guid: str, reward_guid: str) -> dict | None:
     return as_dict(db.execute("SELECT * FROM atrium_rewards WHERE member_guid = ? AND guid = ?",
                               [member_guid, reward_guid]).fetchone())
+
+
+def get_credit_card_product(db, guid: str) -> dict | None:
+    return as_dict(db.execute("SELECT * FROM atrium_credit_card_products WHERE guid = ?", [guid]).fetchone())
+
+
+def list_premium_results(db, kind: str, member_guid: str, account_guid: str | None = None,
+                         limit: int = -1, offset: int = 0) -> tuple[list[dict], int]:
+    """A member's results of one kind (of one account when given), in the order stored."""
+    where, params = "kind = ? AND member_guid = ?", [kind, member_guid]
+    if account_guid is not None:
+        where += " AND account_guid = ?"
+        params.append(account_guid)
+    return _decoded_page(db, "atrium_premium_results", where, params, limit, offset)
+
+
+def get_premium_result(db, kind: str, member_guid: str, guid: str) -> dict | None:
+    row = as_dict(db.execute("SELECT * FROM atrium_premium_results WHERE kind = ? AND member_guid = ? AND guid = ?",
+                             [kind, member_guid, guid]).fetchone())
+    return None if row is None else _decoded([row])[0]

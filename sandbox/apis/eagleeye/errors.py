@@ -21,6 +21,7 @@ NOLINK = "NOLINK"            # personal bank without a usable wallet link
 ISSUANCE = "ISSUANCE"        # campaign issuance limit or window; the exchange was rolled back
 INACTIVE = "INACTIVE"        # wallet, bank or reward not ACTIVE
 ROLLBACK = "ROLLBACK"        # inside a 207: the rollback itself failed
+NOTVOIDABLE = "NOTVOIDABLE"  # an account transaction already voided, or not a credit, debit or earn
 
 
 def render_error(err: ApiError) -> tuple[dict, dict]:
@@ -71,3 +72,7 @@ def not_issued(message: str) -> ApiError:
 
 def inactive(message: str) -> ApiError:
     return _rule(INACTIVE, message)
+
+
+def not_voidable(message: str) -> ApiError:
+    return _rule(NOTVOIDABLE, message)

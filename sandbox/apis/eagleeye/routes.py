@@ -6,7 +6,7 @@ optional API-version prefix, registered by the app factory from ``extra_prefixes
 from __future__ import annotations
 
 
-from flask import Blueprint
+from flask import Blueprint, request
 from marshmallow import Schema
 
 from sandbox.core.clock import request_now
@@ -16,8 +16,8 @@ from sandbox.core.openapi import AnyObject, documented
 
 from . import schemas, service
 from .auth import authenticate
-from .schemas import (account_json, account_transaction_json, envelope, identity_json, link_json, reward_json,
-                      wallet_json, wallet_transaction_json)
+from .schemas import (account_json, account_transaction_json, bank_json, envelope, identity_json, link_json,
+                      reward_json, wallet_json, wallet_transaction_json)
 
 bp = Blueprint("eagleeye", __name__)
 
@@ -50,6 +50,13 @@ def create_wallet():
     body = wallet_json(created["wallet"])
     body["identities"] = [identity_json(i) for i in created["identities"]]
     return answer(body, 201)
+
+
+@bp.delete("/services/wallet/<wallet_id>")
+@documented(summary="Delete a wallet (DELETED: hidden from the API from then on)", responses={204: None})
+def delete_wallet(wallet_id):
+    service.delete_wallet(state_db(), request_now(), wallet_id)
+    return answer(None, 204)
 
 
 @bp.get("/wallet")
@@ -90,11 +97,30 @@ def open_points_account(wallet_id, scheme_id):
 
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/credit")
-@documented(summary="Credit points to an account", body=schemas.PointsMovementSchema)
+@bp.patch("/wallet/<wallet_id>/account/<account_id>/earn")
+@documented(summary="Credit (or earn) points on an account", body=schemas.PointsMovementSchema)
 def credit_account(wallet_id, account_id):
     data = json_body(schemas.points_movement_schema)
-    posting = service.credit_points(state_db(), request_now(), wallet_id, account_id, data)
+    credit = service.earn_points if request.path.endswith("/earn") else service.credit_points
+    posting = credit(state_db(), request_now(), wallet_id, account_id, data)
     return answer(account_transaction_json(posting["row"], posting["account"]))
+
+
+@bp.patch("/wallet/<wallet_id>/account/<account_id>/transaction/<account_transaction_id>/void")
+@documented(summary="Void an account transaction (a credit, debit or earn)", errors=(422,))
+def void_account_transaction(wallet_id, account_id, account_transaction_id):
+    posting = service.void_account_transaction(state_db(), request_now(), wallet_id, account_id,
+                                               account_transaction_id)
+    return answer(account_transaction_json(posting["row"], posting["account"]))
+
+
+@bp.post("/wallet/<wallet_id>/campaign/<campaign_id>/account")
+@documented(summary="Issue a campaign's coupon account to a wallet", body=schemas.CampaignAccountSchema,
+            responses={201: AnyObject}, errors=(422,))
+def open_campaign_account(wallet_id, campaign_id):
+    data = json_body(schemas.campaign_account_schema)
+    return answer(account_json(service.open_campaign_account(state_db(), request_now(), wallet_id, campaign_id,
+                                                             data)), 201)
 
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/debit")
@@ -118,9 +144,36 @@ def list_account_transactions(wallet_id, account_id):
 @bp.get("/wallet/<wallet_id>/transactions")
 @documented(summary="List a wallet's transactions", query=schemas.wallet_transactions_query)
 def list_wallet_transactions(wallet_id):
-    filters, limit, offset = _list_args(schemas.wallet_transactions_query, schemas.WALLET_TRANSACTION_FILTERS)
-    page = service.list_wallet_transactions(state_db(), wallet_id, filters, limit, offset)
-    return _listing("walletTransactionId", limit, offset, page, lambda pair: wallet_transaction_json(*pair))
+    args = query(schemas.wallet_transactions_query)
+    filters = {column: args[name] for name, column in schemas.WALLET_TRANSACTION_FILTERS.items() if name in args}
+    listing = schemas.wallet_transaction_listing(args)
+    total, rows = service.list_wallet_transactions(state_db(), wallet_id, filters, args["limit"], args["offset"],
+                                                   ranges=listing["ranges"], order=listing["order"])
+    if listing["children"]:
+        rows = [(row, [account_transaction_json(t) for t in service.children_of(state_db(), wallet_id, refs)])
+                for row, refs in rows]
+    return answer(envelope(total, listing["order_by"], args["limit"], args["offset"],
+                           [wallet_transaction_json(*pair) for pair in rows], listing["direction"]))
+
+
+@bp.get("/wallet/transaction")
+@documented(summary="Find a wallet transaction by its reference", query=schemas.ReferenceQuery)
+def find_wallet_transaction():
+    reference = query(schemas.reference_query)["reference"]
+    return answer(wallet_transaction_json(*service.wallet_transaction_by_reference(state_db(), reference)))
+
+
+@bp.post("/services/wallet/<wallet_id>/transaction/credit")
+@bp.post("/services/wallet/<wallet_id>/transaction/debit")
+@documented(summary="Credit or debit a wallet's points account (a CREDIT or DEBIT wallet transaction)",
+            body=schemas.WalletMovementSchema, responses={201: AnyObject}, errors=(422,))
+def wallet_movement(wallet_id):
+    kind = "CREDIT" if request.path.endswith("/credit") else "DEBIT"
+    data = json_body(schemas.wallet_movement_schema)
+    wallet_transaction, postings = service.wallet_movement(state_db(), request_now(), wallet_id, kind, data,
+                                                           current().caller["location"])
+    accounts = [account_transaction_json(p["row"], p["account"]) for p in postings]
+    return answer(wallet_transaction_json(wallet_transaction, accounts), 201)
 
 
 @bp.get("/wallet/<wallet_id>/transaction/<wallet_transaction_id>")
@@ -145,6 +198,34 @@ def exchange(wallet_id):
 
 
 # -- reward banks and wallet links -----------------------------------------------------------------
+
+@bp.post("/banks/pointsreward")
+@documented(summary="Create a reward bank with its rewards", body=schemas.BankCreateSchema,
+            responses={201: AnyObject})
+def create_bank():
+    data = json_body(schemas.bank_create_schema)
+    return answer(bank_json(*service.create_bank(state_db(), request_now(), data)), 201)
+
+
+@bp.get("/banks/pointsreward/<bank_id>")
+@documented(summary="Get a reward bank and its rewards")
+def get_bank(bank_id):
+    return answer(bank_json(*service.get_bank(state_db(), bank_id)))
+
+
+@bp.patch("/banks/pointsreward/<bank_id>")
+@documented(summary="Amend a reward bank", body=schemas.BankAmendSchema)
+def amend_bank(bank_id):
+    data = json_body(schemas.bank_amend_schema)
+    return answer(bank_json(*service.amend_bank(state_db(), request_now(), bank_id, data)))
+
+
+@bp.delete("/wallet/<wallet_id>/link/bank/pointsreward/<bank_id>")
+@documented(summary="Remove a wallet's links to a reward bank", responses={204: None})
+def delete_bank_links(wallet_id, bank_id):
+    service.delete_bank_links(state_db(), wallet_id, bank_id)
+    return answer(None, 204)
+
 
 @bp.get("/banks/pointsreward/<bank_id>/rewards")
 @documented(summary="List a reward bank's rewards", query=schemas.rewards_query)

@@ -16,7 +16,7 @@ from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import to_db
 
 from . import store
-from .schemas import ENUM_LIKE, MAX_POINTS, IdField, LocationSchema
+from .schemas import ENUM_LIKE, MAX_POINTS, BankRewardSchema, IdField, LocationSchema
 
 _count = JsonInteger(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_POINTS))
 
@@ -48,14 +48,10 @@ class CampaignSection(_Strict):
     issuance_end = InstantField(allow_none=True, load_default=None)
 
 
-class RewardSection(_Strict):
+class RewardSection(_Strict, BankRewardSchema):
+    """A reward as ``POST /banks/pointsreward`` takes it (threshold left out: the cost; 0 or
+    null: no threshold check), with its id."""
     pointsRewardBankRewardId = IdField(load_default=None)
-    resourceType = fields.String(load_default="CAMPAIGN", validate=validate.OneOf(["CAMPAIGN"]))
-    resourceId = IdField(required=True)
-    cost = JsonInteger(required=True, validate=validate.Range(min=0, max=MAX_POINTS))
-    # left out: the cost; 0 or null: no threshold check
-    threshold = JsonInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_POINTS))
-    status = fields.String(load_default="ACTIVE", validate=ENUM_LIKE)
 
 
 class BankSection(_Strict):
@@ -210,6 +206,7 @@ def _seed_wallets(db, now: str, section: dict, rewards_by_id: dict) -> None:
     schemes = {s["id"] for s in section["schemes"]}
     campaigns = {c["id"] for c in section["campaigns"]}
     bank_modes = {b["pointsRewardBankId"]: b["mode"] for b in section["reward_banks"]}
+    autotopup = {s["id"] for s in section["schemes"] if s["autotopup"]}
     identities = [i for w in wallets for i in w["identities"]]
     accounts = [a for w in wallets for a in w["accounts"]]
     links = [link for w in wallets for link in w["links"]]
@@ -251,9 +248,10 @@ def _seed_wallets(db, now: str, section: dict, rewards_by_id: dict) -> None:
                 field = "scheme_id" if account["type"] == "POINTS" else "campaignId"
                 where = "schemes" if account["type"] == "POINTS" else "campaigns"
                 raise problem(None, f"{path}.{field}", f"no {where[:-1]} with id {resource!r} under eagleeye.{where}")
-            rows["accounts"].append(_account_row(wallet["walletId"], account, resource, now))
+            topped_up = account["type"] == "POINTS" and account["balance"] < 0 and resource in autotopup
+            rows["accounts"].append(_account_row(wallet["walletId"], account, resource, now, topped_up))
             if account["balance"]:
-                openings.append(account)
+                openings.append((account, topped_up))
         for k, link in enumerate(wallet["links"]):
             path = f"{base}.links[{k}]"
             _first(seen["pointsRewardBankWalletLinkId"], link["pointsRewardBankWalletLinkId"],
@@ -276,12 +274,12 @@ def _first(seen: set, value, path: str) -> None:
     seen.add(value)
 
 
-def _account_row(wallet_id: str, account: dict, resource: str, now: str) -> dict:
+def _account_row(wallet_id: str, account: dict, resource: str, now: str, topped_up: bool) -> dict:
     points = account["type"] == "POINTS"
     return {"account_id": account["accountId"], "wallet_id": wallet_id, "campaign_id": resource,
             "type": account["type"], "client_type": "RETAILPOINTS" if points else "OFFER",
             "status": account["status"], "state": account.get("state") or ("EARNBURN" if points else "LOADED"),
-            "date_start": now, "date_end": None, "meta": None, "current": account["balance"],
+            "date_start": now, "date_end": None, "meta": None, "current": 0 if topped_up else account["balance"],
             "lifetime": max(account["balance"], 0), "date_created": now, "last_updated": now}
 
 
@@ -298,18 +296,28 @@ def _check_link(link: dict, bank_modes: dict, rewards_by_id: dict, path: str) ->
         raise problem(None, f"{path}.validTo", "validTo is before validFrom")
 
 
-def _opening_balances(db, accounts: list[dict], now: str) -> list[dict]:
-    """One CREDIT (or DEBIT, for a negative start) per account with a balance."""
-    new = store.new_ids(db, "account_transaction", len(accounts))
-    return [{"account_transaction_id": tx_id, "parent_account_transaction_id": "",
-             "account_id": account["accountId"], "wallet_transaction_id": None,
-             "event": "CREDIT" if account["balance"] > 0 else "DEBIT", "value": abs(account["balance"]),
-             "delta": account["balance"], "status": "ACTIVE",
-             "balances_before": {"current": 0, "lifetime": 0},
-             "balances_after": {"current": account["balance"], "lifetime": max(account["balance"], 0)},
-             "transaction_details": {"reason": "opening balance from the scenario"}, "properties": None,
-             "date_created": now, "last_updated": now}
-            for tx_id, account in zip(new, accounts)]
+def _opening_balances(db, openings: list[tuple[dict, bool]], now: str) -> list[dict]:
+    """One CREDIT (or DEBIT, for a negative start) per account with a balance; a negative
+    start in an AUTOTOPUP scheme is corrected at once, as AIR does when it sees one (seed
+    004: "detect these negative balances and instantly correct them")."""
+    new = iter(store.new_ids(db, "account_transaction", len(openings) + sum(t for _, t in openings)))
+    rows = []
+    for account, topped_up in openings:
+        balance = account["balance"]
+        rows.append(_opening_row(next(new), account["accountId"], "CREDIT" if balance > 0 else "DEBIT", balance,
+                                 0, now, {"reason": "opening balance from the scenario"}))
+        if topped_up:
+            rows.append(_opening_row(next(new), account["accountId"], "AUTOTOPUP", -balance, balance, now, None))
+    return rows
+
+
+def _opening_row(tx_id: str, account_id: str, event: str, delta: int, before: int, now: str, details) -> dict:
+    lifetime = max(before + delta, 0) if event == "CREDIT" else 0
+    return {"account_transaction_id": tx_id, "parent_account_transaction_id": "", "account_id": account_id,
+            "wallet_transaction_id": None, "event": event, "value": abs(delta), "delta": delta, "status": "ACTIVE",
+            "balances_before": {"current": before, "lifetime": 0},
+            "balances_after": {"current": before + delta, "lifetime": lifetime},
+            "transaction_details": details, "properties": None, "date_created": now, "last_updated": now}
 
 
 def credentials(db) -> list[dict]:

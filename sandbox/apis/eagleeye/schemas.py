@@ -7,14 +7,16 @@ known field of the wrong type is a 400.
 """
 from __future__ import annotations
 
+from datetime import timedelta
 
 from marshmallow import (EXCLUDE, Schema, ValidationError, fields, post_load, validate,
                          validates_schema)
 
 from sandbox.core.fields import JsonInteger
 from sandbox.core.scenarios import InstantField
-from sandbox.core.timeutil import to_offset_text
+from sandbox.core.timeutil import parse_instant, to_db, to_offset_text
 
+from . import errors
 from .service.ledger import COUPON_BALANCES
 
 MAX_POINTS = 2_147_483_647            # AIR documents int32 for limits; points stay in range
@@ -157,6 +159,55 @@ class PointsMovementSchema(AccountTransactionOptions):
     value = JsonInteger(required=True, validate=validate.Range(min=1, max=MAX_POINTS))
 
 
+class WalletMovementSchema(PointsMovementSchema):
+    """``POST /services/wallet/{w}/transaction/credit|debit``: the account-level fields plus
+    the POINTS account to move and the wallet transaction's options."""
+
+    accountId = IdField(required=True)
+    walletTransaction = fields.Nested(WalletTransactionOptions, allow_none=True)
+    location = fields.Nested(LocationSchema, allow_none=True)
+
+
+class CampaignAccountSchema(LenientSchema):
+    status = fields.String(load_default="ACTIVE", validate=ENUM_LIKE)
+    state = fields.String(load_default="LOADED", validate=ENUM_LIKE)
+    meta = _meta()
+
+
+class BankRewardSchema(LenientSchema):
+    """A reward of a bank being created: a CAMPAIGN for ``cost`` points; ``threshold``
+    defaults to the cost (as the recipes' example shows them equal)."""
+    resourceType = fields.String(load_default="CAMPAIGN", validate=validate.OneOf(["CAMPAIGN"]))
+    resourceId = IdField(required=True)
+    cost = JsonInteger(required=True, validate=validate.Range(min=0, max=MAX_POINTS))
+    threshold = JsonInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_POINTS))
+    status = fields.String(load_default="ACTIVE", validate=ENUM_LIKE)
+
+
+class BankAmendSchema(LenientSchema):
+    name = fields.String(validate=validate.Length(min=1, max=255))
+    reference = _text(allow_none=True)
+    mode = fields.String(validate=validate.OneOf(["PUBLIC", "PERSONAL", "PRIVATE"]))
+    status = fields.String(validate=ENUM_LIKE)
+    exchangeLimit = JsonInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_POINTS))
+
+    @post_load
+    def private_is_personal(self, data, **kwargs):
+        if data.get("mode") == "PRIVATE":
+            data["mode"] = "PERSONAL"
+        return data
+
+
+class BankCreateSchema(BankAmendSchema):
+    """``POST /banks/pointsreward``: name, mode and status are required (the reference page)."""
+    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    reference = _text(allow_none=True, load_default=None)
+    mode = fields.String(required=True, validate=validate.OneOf(["PUBLIC", "PERSONAL", "PRIVATE"]))
+    status = fields.String(required=True, validate=ENUM_LIKE)
+    exchangeLimit = JsonInteger(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_POINTS))
+    rewards = fields.List(fields.Nested(BankRewardSchema), load_default=list, validate=validate.Length(max=100))
+
+
 class LinkAmendSchema(LenientSchema):
     status = fields.String(validate=ENUM_LIKE)
     type = fields.String(validate=ENUM_LIKE)
@@ -189,13 +240,19 @@ def _list_query(name: str, default_limit: int, **filters) -> Schema:
 
 # query parameter -> column, per list endpoint
 ACCOUNT_FILTERS = {"type": "type", "status": "status", "state": "state", "clientType": "client_type"}
-WALLET_TRANSACTION_FILTERS = {"type": "type", "status": "status", "state": "state", "reference": "reference"}
+WALLET_TRANSACTION_FILTERS = {"type": "type", "status": "status", "state": "state", "reference": "reference",
+                              "walletTransactionId": "wallet_transaction_id"}
+# instants filtered by the day (YYYY-MM-DD) or the exact instant, and what orderBy may name
+WALLET_TRANSACTION_TIMES = {"transactionDateTime": "transaction_date_time", "dateCreated": "date_created",
+                            "lastUpdated": "last_updated"}
+WALLET_TRANSACTION_ORDER = {"walletTransactionId": "rowid", **WALLET_TRANSACTION_TIMES}
 ACCOUNT_TRANSACTION_FILTERS = {"event": "event", "status": "status"}
 LINK_FILTERS = {"status": "status", "state": "state"}
 REWARD_FILTERS = {"status": "status"}
 
 accounts_query = _list_query("AccountsQuery", 20, **ACCOUNT_FILTERS)
-wallet_transactions_query = _list_query("WalletTransactionsQuery", 20, **WALLET_TRANSACTION_FILTERS)
+wallet_transactions_query = _list_query("WalletTransactionsQuery", 20, **WALLET_TRANSACTION_FILTERS,
+                                        **WALLET_TRANSACTION_TIMES, orderBy=None, includeChildren=None)
 account_transactions_query = _list_query("AccountTransactionsQuery", 20, **ACCOUNT_TRANSACTION_FILTERS)
 links_query = _list_query("LinksQuery", 20, **LINK_FILTERS)
 rewards_query = _list_query("RewardsQuery", 100, **REWARD_FILTERS)
@@ -205,6 +262,10 @@ create_wallet_schema = CreateWalletSchema()
 open_account_schema = OpenAccountSchema()
 points_movement_schema = PointsMovementSchema()
 link_create_schema = LinkCreateSchema()
+wallet_movement_schema = WalletMovementSchema()
+campaign_account_schema = CampaignAccountSchema()
+bank_create_schema = BankCreateSchema()
+bank_amend_schema = BankAmendSchema()
 link_amend_schema = LinkAmendSchema()
 
 
@@ -221,6 +282,45 @@ class IdentityValueQuery(LenientSchema):
 identity_value_query = IdentityValueQuery()
 
 
+class ReferenceQuery(LenientSchema):
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=255))
+
+
+reference_query = ReferenceQuery()
+
+
+def wallet_transaction_listing(args: dict) -> dict:
+    """The wallet-transaction list's query beyond the equality filters: ``ranges``
+    (``transactionDateTime``, ``dateCreated``, ``lastUpdated``: a day ``YYYY-MM-DD`` or an
+    exact instant), ``order`` (``orderBy=name`` or ``name,ASC|DESC``; the envelope's
+    ``order_by``/``direction``) and ``children`` (``includeChildren``). 400 when unreadable."""
+    ranges = {}
+    for name, column in WALLET_TRANSACTION_TIMES.items():
+        if name in args:
+            ranges[column] = _time_range(name, args[name])
+    name, _, direction = (args.get("orderBy") or "walletTransactionId").partition(",")
+    direction = (direction or "ASC").strip().upper()
+    if name.strip() not in WALLET_TRANSACTION_ORDER or direction not in ("ASC", "DESC"):
+        raise errors.bad_request(f"orderBy must be one of {', '.join(WALLET_TRANSACTION_ORDER)}, "
+                                 "optionally followed by ,ASC or ,DESC")
+    children = (args.get("includeChildren") or "false").strip().lower()
+    if children not in ("true", "false", "1", "0"):
+        raise errors.bad_request("includeChildren must be true or false")
+    return {"ranges": ranges, "order": (WALLET_TRANSACTION_ORDER[name.strip()], direction == "DESC"),
+            "order_by": name.strip(), "direction": direction, "children": children in ("true", "1")}
+
+
+def _time_range(name: str, text: str) -> tuple[str, str]:
+    try:
+        if len(text) == 10:
+            day = parse_instant(text)
+            return to_db(day), to_db(day + timedelta(days=1) - timedelta(microseconds=1))
+        instant = parse_instant(text)
+        return to_db(instant), to_db(instant)
+    except (ValueError, OverflowError):
+        raise errors.bad_request(f"{name} must be a date (YYYY-MM-DD) or an ISO-8601 instant") from None
+
+
 # -- responses ---------------------------------------------------------------------------
 
 def air_time(db_text: str | None) -> str | None:
@@ -233,8 +333,8 @@ def _map(value):
     return value if value else []
 
 
-def envelope(total: int, order_by: str, limit: int, offset: int, results: list) -> dict:
-    return {"total": total, "orderBy": [{"name": order_by, "order": "ASC"}], "limit": limit,
+def envelope(total: int, order_by: str, limit: int, offset: int, results: list, order: str = "ASC") -> dict:
+    return {"total": total, "orderBy": [{"name": order_by, "order": order}], "limit": limit,
             "offset": offset, "results": results}
 
 
@@ -323,3 +423,9 @@ def reward_json(row: dict) -> dict:
             "dateCreated": air_time(row["date_created"]), "lastUpdated": air_time(row["last_updated"]),
             "reasonCode": None}
 
+
+def bank_json(row: dict, rewards: list[dict]) -> dict:
+    return {"pointsRewardBankId": row["bank_id"], "name": row["name"], "reference": row["reference"],
+            "mode": row["mode"], "status": row["status"], "exchangeLimit": row["exchange_limit"],
+            "dateCreated": air_time(row["date_created"]), "lastUpdated": air_time(row["last_updated"]),
+            "rewards": [reward_json(r) for r in rewards]}

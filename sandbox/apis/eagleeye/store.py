@@ -172,6 +172,12 @@ CREATE INDEX IF NOT EXISTS eagleeye_links_by_wallet ON eagleeye_links (wallet_id
 """)
 
 
+@migrations(name="0002_bank_reference")
+def _bank_reference(db):
+    """Reward banks created through the API carry the partner's external reference."""
+    db.execute("ALTER TABLE eagleeye_banks ADD COLUMN reference TEXT")
+
+
 # -- ids -------------------------------------------------------------------------------
 
 def new_id(db, kind: str) -> str:
@@ -233,14 +239,18 @@ def insert_many(db, table: str, rows: list[dict]) -> None:
                               for r in rows])
 
 
-def _page(db, table: str, where: dict, filters: dict, limit: int, offset: int) -> tuple[int, list[dict]]:
-    """(total, rows) of ``table`` matching every column = value, in creation order.
-    Column names come from this module's callers, never from a request."""
+def _page(db, table: str, where: dict, filters: dict, limit: int, offset: int, *, ranges: dict | None = None,
+          order: tuple[str, bool] | None = None) -> tuple[int, list[dict]]:
+    """(total, rows) of ``table`` matching every column = value and every column within
+    ``ranges`` ``{column: (from, to)}`` (inclusive), in creation order or ``order``
+    (column, descending). Column names come from this module's callers, never from a request."""
     conditions = {**where, **{k: v for k, v in filters.items() if v is not None}}
-    clause = " AND ".join(f"{column} = ?" for column in conditions) or "1"
-    params = list(conditions.values())
+    clauses = [f"{column} = ?" for column in conditions] + [f"{c} BETWEEN ? AND ?" for c in ranges or {}]
+    clause = " AND ".join(clauses) or "1"
+    params = list(conditions.values()) + [bound for pair in (ranges or {}).values() for bound in pair]
+    by = "rowid" if order is None else f"{order[0]} {'DESC' if order[1] else 'ASC'}, rowid"
     total = db.execute(f"SELECT COUNT(*) FROM {table} WHERE {clause}", params).fetchone()[0]
-    rows = _decoded(as_dicts(db.execute(f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid LIMIT ? OFFSET ?",
+    rows = _decoded(as_dicts(db.execute(f"SELECT * FROM {table} WHERE {clause} ORDER BY {by} LIMIT ? OFFSET ?",
                                         params + [limit, offset])))
     return total, rows
 
@@ -276,6 +286,24 @@ def list_rewards(db, bank_id: str, filters: dict, limit: int, offset: int):
     return _page(db, "eagleeye_rewards", {"bank_id": bank_id}, filters, limit, offset)
 
 
+def rewards_of(db, bank_id: str) -> list[dict]:
+    return _decoded(as_dicts(db.execute("SELECT * FROM eagleeye_rewards WHERE bank_id = ? ORDER BY rowid",
+                                        [bank_id])))
+
+
+def insert_bank(db, row: dict) -> None:
+    _insert(db, "eagleeye_banks", row)
+
+
+def insert_reward(db, row: dict) -> None:
+    _insert(db, "eagleeye_rewards", row)
+
+
+def update_bank(db, bank_id: str, changes: dict) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    db.execute(f"UPDATE eagleeye_banks SET {assignments} WHERE bank_id = ?", list(changes.values()) + [bank_id])
+
+
 # -- wallets and identities ---------------------------------------------------------------
 
 def get_wallet(db, wallet_id: str) -> dict | None:
@@ -295,6 +323,14 @@ def identity_values_taken(db, values: list[str]) -> list[str]:
 
 def insert_wallet(db, row: dict) -> None:
     _insert(db, "eagleeye_wallets", row)
+
+
+def delete_wallet(db, wallet_id: str, now_db: str) -> None:
+    """AIR's DELETED status: irreversible, and hidden from the API from then on."""
+    db.execute("UPDATE eagleeye_wallets SET status = 'DELETED', last_updated = ? WHERE wallet_id = ?",
+               [now_db, wallet_id])
+    db.execute("UPDATE eagleeye_identities SET status = 'DELETED', last_updated = ? WHERE wallet_id = ?",
+               [now_db, wallet_id])
 
 
 def insert_identity(db, row: dict) -> None:
@@ -346,6 +382,11 @@ def insert_account_transaction(db, row: dict) -> None:
     _insert(db, "eagleeye_account_transactions", row)
 
 
+def get_account_transaction(db, account_id: str, account_transaction_id: str) -> dict | None:
+    return _record(db.execute("SELECT * FROM eagleeye_account_transactions WHERE account_transaction_id = ? "
+                              "AND account_id = ?", [account_transaction_id, account_id]).fetchone())
+
+
 def set_account_transaction_status(db, account_transaction_id: str, status: str, now_db: str) -> None:
     db.execute("UPDATE eagleeye_account_transactions SET status = ?, last_updated = ? "
                "WHERE account_transaction_id = ?", [status, now_db, account_transaction_id])
@@ -388,15 +429,29 @@ def set_wallet_transaction_status(db, wallet_transaction_id: str, status: str, n
                "WHERE wallet_transaction_id = ?", [status, now_db, wallet_transaction_id])
 
 
+def void_wallet_movement(db, wallet_transaction_id: str, now_db: str) -> None:
+    """A wallet-level CREDIT or DEBIT whose account transaction was voided is VOIDED too."""
+    db.execute("UPDATE eagleeye_wallet_transactions SET status = 'VOIDED', last_updated = ? "
+               "WHERE wallet_transaction_id = ? AND type IN ('CREDIT', 'DEBIT')", [now_db, wallet_transaction_id])
+
+
 def get_wallet_transaction(db, wallet_id: str, wallet_transaction_id: str) -> dict | None:
     return _record(db.execute("SELECT * FROM eagleeye_wallet_transactions "
                               "WHERE wallet_transaction_id = ? AND wallet_id = ?",
                               [wallet_transaction_id, wallet_id]).fetchone())
 
 
-def list_wallet_transactions(db, wallet_id: str, filters: dict, limit: int, offset: int):
+def list_wallet_transactions(db, wallet_id: str, filters: dict, limit: int, offset: int, *,
+                             ranges: dict, order: tuple[str, bool] | None):
     return _page(db, "eagleeye_wallet_transactions", {"wallet_id": wallet_id}, filters,
-                 limit, offset)
+                 limit, offset, ranges=ranges, order=order)
+
+
+def wallet_transaction_by_reference(db, reference: str) -> dict | None:
+    """The most recent wallet transaction with ``reference``, in a wallet that is not DELETED."""
+    return _record(db.execute(
+        "SELECT t.* FROM eagleeye_wallet_transactions t JOIN eagleeye_wallets w ON w.wallet_id = t.wallet_id "
+        "WHERE t.reference = ? AND w.status != 'DELETED' ORDER BY t.rowid DESC LIMIT 1", [reference]).fetchone())
 
 
 def count_bank_exchanges(db, bank_id: str, wallet_id: str) -> int:
@@ -429,6 +484,12 @@ def list_links(db, wallet_id: str, filters: dict, limit: int, offset: int):
 
 def insert_link(db, row: dict) -> None:
     _insert(db, "eagleeye_links", row)
+
+
+def delete_links(db, wallet_id: str, bank_id: str) -> int:
+    """Remove the wallet's links to the bank; how many there were."""
+    return db.execute("DELETE FROM eagleeye_links WHERE wallet_id = ? AND bank_id = ?",
+                      [wallet_id, bank_id]).rowcount
 
 
 def update_link(db, link_id: str, changes: dict) -> None:

@@ -6,7 +6,6 @@ from flask import Blueprint, request
 
 from sandbox.core.clock import request_now
 from sandbox.core.context import state_db
-from sandbox.core.errors import RequestError
 from sandbox.core.http import answer, json_value, raw_body
 from sandbox.core.openapi import documented
 
@@ -109,13 +108,10 @@ def last_transaction(user_id):
 @documented(summary="Credit or debit a user (v1)", body=schemas.TransactionBody, form=True,
             responses={200: schemas.TransactionIdOut, 204: None}, errors=(402, 403, 406, 412))
 def create_transaction(user_id):
-    """Not JSON or form data at all counts as an invalid transaction (406): the seed
-    lists no 400 for this endpoint."""
+    """A body that is not JSON or form data at all is a 400, as on every endpoint (Rails
+    refuses to parse it before the action runs)."""
     caller = authorize(state_db(), "transactions", "write")
-    try:
-        given, problems = schemas.load_transaction(_params())
-    except RequestError as exc:
-        given, problems = {}, [exc.message]
+    given, problems = schemas.load_transaction(_params())
     result = transactions.post_transaction(
         state_db(), request_now(), caller.programme_id, path_id(user_id), given, problems)
     return answer(result)

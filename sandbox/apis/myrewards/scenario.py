@@ -22,7 +22,7 @@ from . import auth, store
 from .schemas import (ANSWERS, MAX_POINTS, MAX_REASON, USER_FIELDS, Flag, ProfileValue, RecordId, flag,
                       is_blank, whole_number)
 from .service.transactions import TRANSACTION_IDS
-from .service.users import LOGIN_FIELDS, USER_IDS
+from .service.users import ALWAYS_UNIQUE, LOGIN_FIELDS, USER_IDS
 from .service.varieties import DEBIT, find_type, find_variety
 
 MAX_POOL = 2 ** 53
@@ -277,10 +277,14 @@ def _seed_users(path: str, programme: dict, groups: list[dict], now, rows: dict)
         login = user.get(identifier)
         if is_blank(login):
             raise problem(None, f"{where}.{identifier}", f"the programme identifies users by {identifier}; give one")
-        login_key = str(login).strip().lower()
-        if login_key in taken:
-            raise problem(None, f"{where}.{identifier}", f"another user already has {identifier} {login!r}")
-        taken[login_key] = where
+        for field in dict.fromkeys((identifier, *ALWAYS_UNIQUE)):
+            value = user.get(field)
+            if is_blank(value):
+                continue
+            key = (field, str(value).strip() if field == "mobile" else str(value).strip().lower())
+            if key in taken:
+                raise problem(None, f"{where}.{field}", f"another user already has {field} {value!r}")
+            taken[key] = where
         group = user.get("user_group_id")
         if not is_blank(group) and whole_number(group) not in group_ids:
             raise problem(None, f"{where}.user_group_id", f"no user group {group} in this programme")
@@ -317,20 +321,29 @@ def _history(where: str, user: dict, now) -> list[dict]:
             raise problem(None, f"{where}.transactions[{k}].points", "this debit takes the balance below zero")
         rows.append({"id": t["id"], "user_id": user["id"], "transaction_type": kind, "variety": variety.name,
                      "value": value, "balance": balance, "pool_delta": 0, "reason": t["reason"],
-                     "remote_transaction_id": t.get("remote_transaction_id"), "created_at": to_db(at)})
+                     "remote_transaction_id": t.get("remote_transaction_id"), "created_at": to_db(at),
+                     "created_offset": offset_minutes(at)})
     return rows
+
+
+def offset_minutes(at) -> int:
+    """The UTC offset an instant was given with, in minutes: times keep it on the wire."""
+    offset = at.utcoffset()
+    return 0 if offset is None else int(offset.total_seconds() // 60)
 
 
 def _seed_performance(path: str, programme: dict, now, rows: dict) -> None:
     pid = programme["id"]
     for field, promotion_id in [(f, None) for f in programme["data_fields"]] + [
             (f, p["id"]) for p in programme["promotions"] for f in p["data_fields"]]:
+        created = field.get("created_at") or now
+        updated = field.get("updated_at") or created
         rows["data_fields"].append({
             "id": field["id"], "programme_id": pid, "promotion_id": promotion_id, "name": field["name"],
             "label": field["label"], "mandatory": int(field["mandatory"]), "field_type": field["field_type"],
             "answers": field["answers"], "position": field["position"] if field.get("position") is not None else 1,
-            "selector": field["selector"], "created_at": to_db(field.get("created_at") or now),
-            "updated_at": to_db(field.get("updated_at") or field.get("created_at") or now)})
+            "selector": field["selector"], "created_at": to_db(created), "created_offset": offset_minutes(created),
+            "updated_at": to_db(updated), "updated_offset": offset_minutes(updated)})
     for j, promotion in enumerate(programme["promotions"]):
         rows["promotions"].append({k: promotion[k] for k in (
             "id", "name", "start_date", "end_date", "close_date", "status", "promotion_type")} | {"programme_id": pid})

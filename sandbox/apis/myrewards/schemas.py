@@ -10,13 +10,15 @@ import json
 import math
 import re
 import urllib.parse
+from datetime import timedelta, timezone
 
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
 
 from sandbox.core.errors import RequestError, validation_problems
-from sandbox.core.timeutil import to_offset_text
+from sandbox.core.timeutil import from_db, to_offset_text
 
 from . import errors
+from .service.varieties import find_type
 from .service.values import ANSWERS, MAX_TEXT, flag, is_blank, iso_date, whole_number
 
 MAX_POINTS = 2_147_483_647            # the vendor's integer columns are 32-bit
@@ -156,13 +158,14 @@ class Flag(fields.Field):
 
 
 class TransactionType(fields.String):
+    """"one of 'Credit' or 'Debit'" (the seed): exactly so; ``credit`` is invalid."""
     default_error_messages = {"invalid": "must be Credit or Debit"}
 
     def _deserialize(self, value, attr, data, **kwargs):
-        word = value.strip().lower() if isinstance(value, str) else None
-        if word not in ("credit", "debit"):
+        kind = find_type(value)
+        if kind is None:
             raise self.make_error("invalid")
-        return word.capitalize()
+        return kind
 
 
 class Answer(fields.Field):
@@ -378,9 +381,12 @@ class TransactionIdOut(Schema):
 
 # -- responses -----------------------------------------------------------------------------------
 
-def vendor_time(stored: str | None) -> str | None:
-    """``2016-03-18T02:20:02.000+00:00``: ISO-8601 with milliseconds and an offset."""
-    return to_offset_text(stored, millis=True)
+def vendor_time(stored: str | None, offset_minutes: int = 0) -> str | None:
+    """``2016-03-18T02:20:02.000+00:00``: ISO-8601 with milliseconds, in the offset the
+    time was given in (minutes east of UTC; the sandbox clock's own times are UTC)."""
+    if not offset_minutes or stored is None:
+        return to_offset_text(stored, millis=True)
+    return from_db(stored).astimezone(timezone(timedelta(minutes=offset_minutes))).isoformat(timespec="milliseconds")
 
 
 def _text_flag(value) -> str:
@@ -395,7 +401,7 @@ class TransactionOut(Schema):
     balance = fields.Integer()
     transaction_type = fields.Function(lambda row: row["variety"].lower())
     remote_transaction_id = fields.String(allow_none=True)
-    created_at = fields.Function(lambda row: vendor_time(row["created_at"]))
+    created_at = fields.Function(lambda row: vendor_time(row["created_at"], row["created_offset"]))
 
 
 class RegistrationQuestionOut(Schema):
@@ -426,8 +432,8 @@ class DataFieldOut(Schema):
     mandatory = fields.Function(lambda row: bool(row["mandatory"]))
     field_type = fields.String()
     answers = fields.String(allow_none=True)
-    created_at = fields.Function(lambda row: vendor_time(row["created_at"]))
-    updated_at = fields.Function(lambda row: vendor_time(row["updated_at"]))
+    created_at = fields.Function(lambda row: vendor_time(row["created_at"], row["created_offset"]))
+    updated_at = fields.Function(lambda row: vendor_time(row["updated_at"], row["updated_offset"]))
     position = fields.Integer()
     selector = fields.String(allow_none=True)
 
@@ -463,7 +469,7 @@ class PromotionOut(Schema):
 def transaction_json(row: dict) -> dict:
     return {"id": row["id"], "user_id": row["user_id"], "description": row["reason"], "value": row["value"],
             "balance": row["balance"], "transaction_type": row["variety"].lower(),
-            "remote_transaction_id": row["remote_transaction_id"], "created_at": vendor_time(row["created_at"])}
+            "remote_transaction_id": row["remote_transaction_id"], "created_at": vendor_time(row["created_at"], row["created_offset"])}
 
 
 def registration_question_json(row: dict) -> dict:
@@ -488,7 +494,8 @@ def data_field_json(row: dict, *, with_promotion: bool = False) -> dict:
     if row["label"] is not None:
         body["label"] = row["label"]
     body.update({"mandatory": bool(row["mandatory"]), "field_type": row["field_type"], "answers": row["answers"],
-                 "created_at": vendor_time(row["created_at"]), "updated_at": vendor_time(row["updated_at"]),
+                 "created_at": vendor_time(row["created_at"], row["created_offset"]),
+                 "updated_at": vendor_time(row["updated_at"], row["updated_offset"]),
                  "position": row["position"], "selector": row["selector"]})
     return body
 

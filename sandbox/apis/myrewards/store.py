@@ -2,7 +2,8 @@
 module reads and writes rows.
 
 The ledger is the truth: a user's balance is the running ``balance`` of their latest
-transaction (creation order, ``seq``). A programme's pool is ``points_balance``; every
+transaction in creation order (``seq``), which is the sum of their values. Lists are in
+the order of the transactions' instants (``created_at``, then ``id``). A programme's pool is ``points_balance``; every
 transaction records what it took from the pool (``pool_delta``), so
 ``points_balance == points_balance_at_load + SUM(pool_delta)`` always holds.
 """
@@ -134,6 +135,19 @@ def _initial(db):
     """)
 
 
+@migrations(name="0002_offsets_and_instant_order")
+def _offsets_and_instant_order(db):
+    """Times keep the UTC offset they were given (minutes east of UTC), and lists are read
+    in instant order."""
+    for statement in (
+            "ALTER TABLE myrewards_transactions ADD COLUMN created_offset INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE myrewards_data_fields ADD COLUMN created_offset INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE myrewards_data_fields ADD COLUMN updated_offset INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX IF NOT EXISTS myrewards_transactions_instant "
+            "ON myrewards_transactions (user_id, created_at, id)"):
+        db.execute(statement)
+
+
 def insert_rows(db, table: str, rows: list[dict]) -> None:
     """Bulk insert (scenario loading): one executemany per table."""
     if rows:
@@ -252,12 +266,16 @@ def update_user(db, row: dict) -> None:
 # -- the ledger -------------------------------------------------------------------------
 
 def transactions(db, user_id: int) -> list[dict]:
-    return as_dicts(db.execute("SELECT * FROM myrewards_transactions WHERE user_id = ? ORDER BY seq", [user_id]))
+    """The user's transactions by instant, then id (``balance`` as stored: creation order)."""
+    return as_dicts(db.execute(
+        "SELECT * FROM myrewards_transactions WHERE user_id = ? ORDER BY created_at, id", [user_id]))
 
 
 def last_transaction(db, user_id: int) -> dict | None:
+    """The most recent transaction by instant, then id."""
     return as_dict(db.execute(
-        "SELECT * FROM myrewards_transactions WHERE user_id = ? ORDER BY seq DESC LIMIT 1", [user_id]).fetchone())
+        "SELECT * FROM myrewards_transactions WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+        [user_id]).fetchone())
 
 
 def balance(db, user_id: int) -> int:

@@ -2,7 +2,9 @@
 
 The docs say "Provide your API key as the basic auth password. You do not need to provide
 a username" (curl ``-u :KEY``); older guides put the key in the username (``-u KEY:``).
-Either field is accepted. The tenant comes from the path: an unknown alias is 404 before
+Either field is accepted. The header must be HTTP Basic as RFC 7617 defines it:
+``base64(user-id ":" password)``; credentials without the colon (``base64("KEY")``) are
+malformed and answered 401, as a standard Basic parser refuses them. The tenant comes from the path: an unknown alias is 404 before
 the key is looked at; a missing or wrong key (another tenant's included) is 401.
 """
 from __future__ import annotations

@@ -124,7 +124,7 @@ def bulk_redeem(db, tenant: dict, now, account_id: str, unit: str, amount: int) 
         if amount > available:
             raise errors.insufficient_credit(
                 f"Insufficient credit: account has {available} {unit} available, "
-                f"{amount} requested")
+                f"{amount} requested{_other_case_hint(db, tenant, account_id, unit, now)}")
         plan, left = [], amount
         for reward in rewards:
             take = min(left, reward["assigned_credit"] - reward["redeemed_credit"])
@@ -203,6 +203,19 @@ def new_reward_row(tenant_alias: str, reward_id: str, account_id: str, user_id: 
 def _redeemable(db, tenant: dict, account_id: str, unit: str, now) -> list[dict]:
     return store.redeemable_credit(db, tenant["tenant_alias"], account_id, unit, now,
                                    unit_case_insensitive=bool(tenant["unit_case_insensitive"]))
+
+
+def _other_case_hint(db, tenant: dict, account_id: str, unit: str, now) -> str:
+    """Units are identifiers matched exactly; when the account holds credit in a unit that
+    differs from ``unit`` only in case (the vendor's examples show both ``cents`` and
+    ``CENTS``), the refusal names it, so the client's bug is plain."""
+    if tenant["unit_case_insensitive"]:
+        return ""
+    others = sorted({r["unit"] for r in store.redeemable_credit(
+        db, tenant["tenant_alias"], account_id, unit, now, unit_case_insensitive=True)} - {unit})
+    if not others:
+        return ""
+    return f" (units match exactly, case included; this account holds credit in {', '.join(others)})"
 
 
 def _same_unit(tenant: dict, a: str, b: str) -> bool:

@@ -1,6 +1,6 @@
 """MX Atrium's state: users, their members with the connection status the API would answer
 now (worked out from the jobs and the sandbox clock, as every Atrium read does), jobs,
-rewards, accounts and transactions."""
+rewards, accounts and transactions, what the premium jobs gathered, credit card products."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -50,7 +50,12 @@ VIEW = View(
         Table("accounts", key="guid", links={"member_guid": "members", "user_guid": "users"}, singular="Account"),
         Table("transactions", key="guid", singular="Transaction",
               links={"member_guid": "members", "account_guid": "accounts", "user_guid": "users"}),
+        Table("premium_results", key="id", singular="Premium result",
+              note="account numbers, account owners and statements: shown by the API once verify, identify "
+                   "or fetch_statements has completed",
+              links={"member_guid": "members", "account_guid": "accounts", "user_guid": "users"}),
         Table("institutions", key="code", singular="Institution"),
+        Table("credit_card_products", key="guid", singular="Credit card product"),
         Table("clients", key="client_id", singular="Client"),
     ),
 )

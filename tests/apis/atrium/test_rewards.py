@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apis.atrium.world import BETA, CU_MEMBER, MEMBER, USER, V1, member_path
+from tests.apis.atrium.world import BASIC_MEMBER, BASIC_USER, BETA, CU_MEMBER, MEMBER, USER, V1, WORLD, member_path
 
 REWARD_FIELDS = {"account_guid", "balance", "balance_type", "created_at", "description", "expires_on",
                  "guid", "member_guid", "unit_type", "updated_at", "user_guid"}
@@ -133,3 +133,22 @@ def test_transactions_filter_by_date(atrium):
     assert [t["guid"] for t in later] == ["TRN-food"]
     assert [t["guid"] for t in earlier] == ["TRN-flight"]
     assert atrium.get(path + "?from_date=yesterday").status_code == 400
+
+
+def test_a_client_without_the_rewards_feature_gets_403_on_all_three_rewards_endpoints(atrium_world):
+    """Seed 000: "If the feature is not enabled, a 403 Forbidden error will be returned" -
+    even where rewards were gathered (the world says a fetch completed)."""
+    users = [dict(u) for u in WORLD["atrium"]["users"]]
+    users[1] = {**users[1], "members": [{**users[1]["members"][0], "rewards": [
+        {"guid": "RWD-bob", "balance": 1, "balance_type": "BALANCE", "unit_type": "POINTS"}],
+        "jobs": [{"type": "fetch_rewards", "started_at": "2026-01-15T08:00:00Z"}]}]}
+    basic = atrium_world(users=users).as_client("basic", "basic-key")
+    message = {"error": {"message": "The rewards feature is not enabled for this client."}}
+    for method, suffix in (("GET", "/rewards"), ("GET", "/rewards/RWD-bob"), ("POST", "/fetch_rewards")):
+        response = basic.call(method, member_path(BASIC_MEMBER, BASIC_USER, suffix))
+        assert (response.status_code, response.get_json()) == (403, message), suffix
+    # ids are checked first: an unknown member, or another client's, is 404
+    assert basic.get(member_path("MBR-nobody", BASIC_USER, "/rewards")).status_code == 404
+    assert basic.get(member_path(MEMBER, USER, "/rewards")).status_code == 404
+    # and the Accept header before both
+    assert basic.get(member_path(BASIC_MEMBER, BASIC_USER, "/rewards"), accept=V1).status_code == 406

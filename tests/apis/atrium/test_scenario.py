@@ -25,7 +25,8 @@ DEFAULT_MEMBER = ("/atrium/users/USR-fa7537f3-48aa-a683-a02a-b18940482f54"
 
 
 def test_an_empty_section_loads():
-    assert scenario.SectionSchema().load({}) == {"clients": [], "institutions": [], "users": []}
+    assert scenario.SectionSchema().load({}) == {"clients": [], "institutions": [], "credit_card_products": [],
+                                                 "users": []}
 
 
 def broken(mutate) -> dict:

@@ -6,7 +6,7 @@ import atrium as mx
 import pytest
 import requests
 
-from tests.apis.atrium.world import BETA, WORLD
+from tests.apis.atrium.world import BETA, MEMBER, USER, WORLD
 
 REWARDS_PATH = "/users/{user_guid}/members/{member_guid}/rewards"
 
@@ -120,3 +120,38 @@ def test_the_sdk_sees_mx_errors(sdk):
         wrong.users.list_users()
     assert unauthorized.value.status == 401
     assert '"Invalid MX-API-Key or MX-Client-ID provided."' in str(unauthorized.value.body)
+
+
+def test_the_official_sdk_lists_a_users_accounts_and_transactions(sdk):
+    client, _ = sdk
+    accounts = client.accounts.list_user_accounts(USER, records_per_page=10)
+    assert [a.guid for a in accounts.accounts] == ["ACT-card"]
+    assert (accounts.accounts[0].member_guid, accounts.accounts[0].type) == (MEMBER, "CREDIT_CARD")
+    assert (accounts.pagination.current_page, accounts.pagination.per_page, accounts.pagination.total_entries) == \
+        (1, 10, 1)
+    transactions = client.transactions.list_user_transactions(USER)
+    assert [t.guid for t in transactions.transactions] == ["TRN-flight", "TRN-food"]
+    assert transactions.pagination.total_entries == 2
+    assert [t.guid for t in client.transactions.list_user_transactions(
+        USER, from_date="2026-01-10", to_date="2026-01-31").transactions] == ["TRN-food"]
+    assert client.accounts.read_account("ACT-card", USER).account.balance == 340.12
+    assert client.accounts.read_account_by_member_guid("ACT-card", MEMBER, USER).account.guid == "ACT-card"
+    assert [t.guid for t in client.accounts.list_account_transactions("ACT-card", USER).transactions] == \
+        ["TRN-flight", "TRN-food"]
+    assert client.transactions.read_transaction("TRN-food", USER).transaction.amount == 61.11
+    with pytest.raises(mx.rest.ApiException) as missing:
+        client.accounts.read_account("ACT-nothing", USER)
+    assert missing.value.status == 404
+
+
+def test_the_official_sdk_works_with_a_base_url_ending_in_a_slash(live_server):
+    """The SDK joins host and path, so ``.../atrium/`` sends ``/atrium//users``: served as
+    ``/atrium/users``, not answered with an HTML redirect."""
+    server = live_server(WORLD, workers=1)
+    client = mx.AtriumClient("partner-key", "partner", environment=server.url + "/atrium/")
+    assert [u.guid for u in client.users.list_users().users] == [USER]
+    assert [a.guid for a in client.accounts.list_user_accounts(USER).accounts] == ["ACT-card"]
+    raw = requests.delete(f"{server.url}/atrium/users/{USER}", timeout=5,
+                          headers={"MX-Client-ID": "partner", "MX-API-Key": "partner-key",
+                                   "Accept": "application/vnd.mx.atrium.v1+json"})
+    assert raw.status_code == 204 and "Content-Type" not in raw.headers and raw.headers["X-Request-Id"]

@@ -143,3 +143,31 @@ def test_served_at_the_root_for_clients_without_a_path_prefix(make_app):
         response = http.get(path, headers={"X-EES-AUTH-CLIENT-ID": CLIENT, "X-EES-AUTH-HASH": sign(path, b"", SECRET)})
         assert response.status_code == 200
     assert_error(http.get(f"/wallet/{WALLET}"), 401, "AUTH")
+
+
+@pytest.mark.parametrize("signed, status", [
+    ("/wallet/%C3%BCber-5001", 404),        # the path as sent, percent-encoded: auth passes, no such wallet
+    ("/wallet/über-5001", 404),             # its UTF-8 decoding: auth passes too
+    ("/wallet/\u00c3\u00bcber-5001", 401),  # the bytes re-read as latin-1: no client signs that
+    ("/wallet/uber-5001", 401),
+])
+def test_non_ascii_path_hash_as_sent_or_as_utf8(air, signed, status):
+    api = air()
+    response = _send(api.http, "GET", "/wallet/%C3%BCber-5001", b"", sign(signed, b"", SECRET))
+    assert_error(response, status, "NOTFOUND" if status == 404 else "AUTH")
+    if status == 404:
+        assert "über-5001" in response.get_json()["errorMessage"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signed, status", [("/eagleeye/wallet/%C3%BCber", 404), ("/eagleeye/wallet/über", 404),
+                                            ("/eagleeye/wallet/\u00c3\u00bcber", 401)])
+def test_non_ascii_path_hash_under_gunicorn(live_server, signed, status):
+    """gunicorn hands the request line over as latin-1 text of its bytes; the UTF-8 reading
+    of the path is accepted, the latin-1 one is not."""
+    import requests
+
+    server = live_server("default", workers=1)
+    response = requests.get(f"{server.url}/eagleeye/wallet/%C3%BCber", timeout=30, headers={
+        "X-EES-AUTH-CLIENT-ID": "ees-client", "X-EES-AUTH-HASH": sign(signed, b"", "0987654321")})
+    assert response.status_code == status, response.text

@@ -165,6 +165,22 @@ def test_autotopup_brings_a_negative_balance_back_to_zero(air):
     assert_ledgers_balance(api.http)
 
 
+def test_autotopup_corrects_a_negative_balance_the_scenario_loads(air):
+    """AIR detects negative balances and corrects them at once, not at the next exchange."""
+    api = air(_no_threshold_world(-80, autotopup=True))
+    assert api.balance() == 0
+    listed = api.get(f"/wallet/{WALLET}/account/{ACCOUNT}/transactions").get_json()["results"]
+    assert [(t["event"], t["value"], t["balancesBefore"]["current"], t["balancesAfter"]["current"])
+            for t in listed] == [("DEBIT", 80, 0, -80), ("AUTOTOPUP", 80, -80, 0)]
+    assert_ledgers_balance(api.http)
+
+
+def test_without_autotopup_a_negative_opening_balance_stays(air):
+    api = air(_no_threshold_world(-80))
+    assert api.balance() == -80
+    assert_ledgers_balance(api.http)
+
+
 def test_autotopup_does_nothing_when_the_balance_stays_positive(air):
     api = air(_no_threshold_world(400, autotopup=True))
     assert [t["event"] for t in api.exchange().get_json()["accounts"]] == ["EXCHANGE", "CREATE"]

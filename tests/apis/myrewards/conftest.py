@@ -8,7 +8,7 @@ from .helpers import small_world
 
 @pytest.fixture
 def client(make_app):
-    """A test client on the built-in default world (key ``xxx``, user 123 bwayne)."""
+    """A test client on the built-in default world (key ``xxx``, user 123 brucewayne)."""
     return make_app("default").test_client()
 
 

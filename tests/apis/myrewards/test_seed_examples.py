@@ -147,7 +147,7 @@ def test_update_user(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["id"] == 123 and (body["firstname"], body["lastname"]) == ("Joker", "Hahaha")
-    assert body["username"] == "bwayne" and body["user_group_id"] == "10"
+    assert body["username"] == "brucewayne" and body["user_group_id"] == "10"
     assert [a["registration_question_id"] for a in body["registration_answers_attributes"]] == ["2", "16"]
 
 
@@ -169,7 +169,7 @@ def test_programme_data_fields(client):
     assert [(f["id"], f["name"], f["field_type"], f["position"], f["selector"]) for f in fields] == [
         (196, "Superpower", "list_values", 1, "superpower"), (197, "Hero name", "free_text", 2, "hero-name")]
     assert fields[0]["answers"] == "Super-strengh\r\nFlight\r\nOther" and fields[1]["answers"] is None
-    assert fields[0]["created_at"] == "2016-04-14T12:34:03.000+00:00"   # 13:34:03+01:00, in UTC
+    assert fields[0]["created_at"] == "2016-04-14T13:34:03.000+01:00"   # as the reference shows it
     assert all(isinstance(f["mandatory"], bool) for f in fields)
 
 

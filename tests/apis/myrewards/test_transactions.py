@@ -55,23 +55,36 @@ def test_variety_table(small, variety, kind):
 
 
 @pytest.mark.parametrize("spelling, listed", [
-    ("programme points", "programme points"),
-    ("PROGRAMME  POINTS", "programme points"),
-    ("Programme_Points", "programme points"),
-    ("Programme points", "programme points"),
+    ("Programme points", "programme points"),           # the docs' later spellings, exactly
     ("Person2Person transfer", "person 2 person transfer"),
     ("Order Cancellation", "order cancelation"),
-    ("order-adjustment", "order adjustment"),
 ])
-def test_variety_spellings(small, spelling, listed):
+def test_documented_variety_spellings(small, spelling, listed):
     client = small()
     assert post(client, 10, credit(5, spelling)).status_code == 200
     assert client.get(LIST.format(10) + "/last", headers=SMALL_KEY).get_json()["transaction_type"] == listed
 
 
-@pytest.mark.parametrize("kind", ["credit", "CREDIT", " Credit "])
-def test_transaction_type_any_case(small, kind):
-    assert post(small(), 10, credit(5, kind=kind)).status_code == 200
+@pytest.mark.parametrize("spelling", [
+    "programme_points", "programme points", "PROGRAMME POINTS", "Programme_Points", "Programme  Points",
+    " Programme Points", "order-adjustment", "Program Points", "P2P Transfer"])
+def test_any_other_variety_spelling_is_an_invalid_transaction(small, spelling):
+    client = small()
+    before = state(client)
+    response = post(client, 10, credit(5, spelling))
+    assert response.status_code == 406
+    assert response.get_json()["errors"] == [f"variety {spelling!r} is not a known variety"]
+    assert state(client) == before
+
+
+@pytest.mark.parametrize("kind", ["credit", "CREDIT", " Credit ", "debit", "DEBIT", "Credit\n"])
+def test_transaction_type_is_exactly_credit_or_debit(small, kind):
+    client = small()
+    before = state(client)
+    response = post(client, 10, credit(5, kind=kind))
+    assert response.status_code == 406
+    assert response.get_json()["errors"] == ["transaction_type must be Credit or Debit"]
+    assert state(client) == before
 
 
 def test_account_closure_can_return_points_to_the_pool(small):
@@ -130,10 +143,12 @@ def test_invalid_transactions_are_406_and_change_nothing(small, body):
     (b'{"transaction": NaN}', "application/json"),
     (b"transaction=1", "text/plain"),
 ])
-def test_unreadable_bodies_are_406(small, raw, content_type):
+def test_unreadable_bodies_are_400(small, raw, content_type):
     client = small()
+    before = state(client)
     response = client.post(POST.format(10), data=raw, headers={**SMALL_KEY, "Content-Type": content_type})
-    assert response.status_code == 406 and response.get_json()["errors"]
+    assert response.status_code == 400 and response.get_json()["errors"]
+    assert state(client) == before
 
 
 def test_all_shape_problems_are_listed(small):
@@ -293,6 +308,43 @@ def test_list_is_oldest_first_with_ties_in_creation_order(small):
     assert listed[0]["created_at"] == "2026-01-01T00:00:00.000+00:00"
 
 
+def test_list_is_by_instant_then_id_when_the_clock_moves_back(small):
+    client = small()
+    assert post(client, 10, credit(7, reason="later")).status_code == 200             # 2026-02-01T10:00
+    assert client.put("/_sandbox/clock", json={"frozen_at": "2026-01-15T00:00:00Z"}).status_code == 200
+    assert post(client, 10, debit(3, "Redemption", reason="earlier")).status_code == 200
+    listed = client.get(LIST.format(10), headers=SMALL_KEY).get_json()
+    assert [t["description"] for t in listed] == ["opening balance", "earlier", "later"]
+    assert [t["balance"] for t in listed] == [100, 97, 104]             # running, in the listed order
+    last = client.get(LIST.format(10) + "/last", headers=SMALL_KEY).get_json()
+    assert last == listed[-1] and last["description"] == "later" and last["balance"] == 104
+
+
+def _bob_with_history(*transactions) -> dict:
+    """The small world, with user 11 (bob) holding ``transactions`` (kind, variety, points,
+    reason, created_at)."""
+    from .helpers import small_world
+
+    world = small_world()
+    world["myrewards"]["programmes"][0]["users"][1]["transactions"] = [
+        dict(zip(("transaction_type", "variety", "points", "reason", "created_at"), t)) for t in transactions]
+    return world
+
+
+def test_times_keep_the_offset_they_were_given(make_app):
+    world = _bob_with_history(("Credit", "Adjustment", 5, "bst", "2016-04-14T13:34:03.000+01:00"),
+                              ("Credit", "Adjustment", 5, "utc", "2016-04-14T12:34:04Z"))
+    world["myrewards"]["programmes"][0]["data_fields"][0].update(
+        created_at="2016-04-14T13:34:03.000+01:00", updated_at="2016-04-15T09:00:00-05:30")
+    client = make_app(world).test_client()
+    listed = client.get(LIST.format(11), headers=SMALL_KEY).get_json()
+    assert [(t["description"], t["created_at"]) for t in listed] == [
+        ("bst", "2016-04-14T13:34:03.000+01:00"), ("utc", "2016-04-14T12:34:04.000+00:00")]
+    field = client.get(f"{BASE}/api/v2/performance/data_fields", headers=SMALL_KEY).get_json()[0]
+    assert (field["created_at"], field["updated_at"]) == ("2016-04-14T13:34:03.000+01:00",
+                                                          "2016-04-15T09:00:00.000-05:30")
+
+
 def test_created_at_follows_the_sandbox_clock(small):
     client = small()
     client.post("/_sandbox/clock/advance", json={"by": "3h"})
@@ -301,16 +353,9 @@ def test_created_at_follows_the_sandbox_clock(small):
     assert last["created_at"] == "2026-02-01T13:00:00.000+00:00"
 
 
-def test_seeded_history_is_listed_by_time_not_file_order(small, make_app):
-    from .helpers import small_world
-
-    world = small_world()
-    world["myrewards"]["programmes"][0]["users"][1]["transactions"] = [
-        {"transaction_type": "Debit", "variety": "Redemption", "points": 5, "reason": "second",
-         "created_at": "2026-01-02T00:00:00Z"},
-        {"transaction_type": "Credit", "variety": "Adjustment", "points": 10, "reason": "first",
-         "created_at": "2026-01-01T00:00:00Z"},
-    ]
+def test_seeded_history_is_listed_by_time_not_file_order(make_app):
+    world = _bob_with_history(("Debit", "Redemption", 5, "second", "2026-01-02T00:00:00Z"),
+                              ("Credit", "Adjustment", 10, "first", "2026-01-01T00:00:00Z"))
     client = make_app(world).test_client()
     listed = client.get(LIST.format(11), headers=SMALL_KEY).get_json()
     assert [(t["description"], t["value"], t["balance"]) for t in listed] == [("first", 10, 10), ("second", -5, 5)]

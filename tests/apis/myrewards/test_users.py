@@ -47,7 +47,8 @@ def test_values_are_echoed_in_the_type_they_were_sent(small):
     client = small()
     native = create(client, new_user(tsandcs=True, consented=False, user_group_id=3, postcode=12345)).get_json()
     assert (native["tsandcs"], native["consented"], native["user_group_id"], native["postcode"]) == (True, False, 3, 12345)
-    text = create(client, new_user(username="erin", tsandcs="true", user_group_id="3")).get_json()
+    text = create(client, new_user(username="erin", email="erin@example.com", tsandcs="true",
+                                   user_group_id="3")).get_json()
     assert (text["tsandcs"], text["user_group_id"]) == ("true", "3")
 
 
@@ -97,8 +98,21 @@ def test_other_identifier_fields(small, make_app, identifier, taken):
     client = make_app(world).test_client()
     assert errors_of(create(client, new_user(**{identifier: taken}))) == [f"{identifier} should be unique"]
     assert errors_of(create(client, new_user(**{identifier: ...}))) == [f"{identifier} can't be blank"]
-    # username is neither the identifier nor required here: duplicates are allowed
-    assert create(client, new_user(username="alice", mobile="+447700900009")).status_code == 201
+    # usernames and emails are unique in the programme even when neither identifies nor is required
+    assert errors_of(create(client, new_user(username="ALICE", mobile="+447700900009"))) == [
+        "username should be unique"]
+
+
+def test_usernames_and_emails_are_always_unique_mobiles_only_when_required(small):
+    client = small()        # identified by username; email and mobile not required
+    first = create(client, new_user(username="zed", email="zed@example.com", mobile="+447700900123"))
+    assert first.status_code == 201
+    before = state(client)
+    assert errors_of(create(client, new_user(username="yan", email="ZED@example.com"))) == ["email should be unique"]
+    assert errors_of(client.patch(f"{BASE}/api/v2/users/{first.get_json()['id']}",
+                                  json={"username": "alice"}, headers=SMALL_KEY)) == ["username should be unique"]
+    assert state(client) == before
+    assert create(client, new_user(username="yan", email="yan@example.com", mobile="+447700900123")).status_code == 201
 
 
 @pytest.mark.parametrize("field, value", [

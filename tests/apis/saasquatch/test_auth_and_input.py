@@ -48,7 +48,9 @@ def assert_vendor_error(response, status, where=None):
     {}, basic("WRONG"), basic(OTHER_KEY), {"Authorization": "Bearer " + KEY},
     {"Authorization": "Basic not-base64!"}, {"Authorization": "Basic " + base64.b64encode(b"\xff\xfe").decode()},
     {"Authorization": KEY}, basic(KEY.lower()), basic(""),
-], ids=["none", "wrong", "other-tenant", "bearer", "bad-base64", "bad-utf8", "bare", "lowercase", "empty"])
+    {"Authorization": "Basic " + base64.b64encode(KEY.encode()).decode()},
+], ids=["none", "wrong", "other-tenant", "bearer", "bad-base64", "bad-utf8", "bare", "lowercase", "empty",
+        "no-colon"])
 def test_missing_or_wrong_key_is_401_on_every_route_and_changes_nothing(client, headers):
     before = state(client)
     for method, path, body in ROUTES:
@@ -78,6 +80,17 @@ def test_key_in_either_field_when_both_are_filled(client):
     for pair in (f"someone:{KEY}", f"{KEY}:whatever"):
         headers = {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
         assert call(client, "GET", "/reward/c1", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("credentials, status", [
+    (f":{KEY}", 200), (f"{KEY}:", 200), (KEY, 401), (f" {KEY}", 401), ("", 401)])
+def test_basic_credentials_need_the_colon_of_rfc_7617(client, credentials, status):
+    """base64("KEY") is a malformed Basic header; "-u :KEY" and "-u KEY:" are not."""
+    headers = {"Authorization": "Basic " + base64.b64encode(credentials.encode()).decode()}
+    response = call(client, "GET", "/reward/c1", headers=headers)
+    assert response.status_code == status, response.get_data(as_text=True)
+    if status == 401:
+        assert_vendor_error(response, 401)
 
 
 def test_each_tenant_needs_its_own_key(client):

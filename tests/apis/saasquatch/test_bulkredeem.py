@@ -82,6 +82,23 @@ def test_no_credit_of_that_unit_or_account_is_insufficient_credit(squatch, accou
     assert response.status_code == 402 and response.json["apiErrorCode"] == "INSUFFICIENT_CREDIT"
 
 
+def test_units_match_case_sensitively_and_the_refusal_names_the_other_case(squatch):
+    """The vendor's examples show both "cents" and "CENTS"; a unit is an identifier, matched
+    exactly, and a debit in the wrong case is refused whole, naming the unit the account holds."""
+    api = squatch(world([account("acct", [credit("a", 100), credit("b", 50, unit="Cents")])]))
+    before = api.state()
+    response = api.bulk_redeem("acct", 20, unit="cents")
+    assert response.status_code == 402 and response.json["apiErrorCode"] == "INSUFFICIENT_CREDIT"
+    assert response.json["message"] == ("Insufficient credit: account has 0 cents available, 20 requested "
+                                        "(units match exactly, case included; this account holds credit in "
+                                        "CENTS, Cents)")
+    assert api.state() == before
+    exact = api.bulk_redeem("acct", 100, unit="CENTS")
+    assert exact.json == {"creditRedeemed": 100, "creditAvailable": 0, "unit": "CENTS"}
+    short = api.bulk_redeem("acct", 1, unit="CENTS")
+    assert short.json["message"].endswith("this account holds credit in Cents)")
+
+
 def test_unit_case_insensitive_switch(squatch):
     api = squatch(world([account("acct", [credit("a", 100), credit("b", 50, unit="cents")])],
                         unit_case_insensitive=True))

@@ -13,6 +13,9 @@ from datetime import datetime, timedelta
 DEFAULT_JOB_SECONDS = 3.0
 _LOGO = "https://content.moneydesktop.com/storage/MD_Assets/Ipad%20Logos/{size}/{guid}_{size}.png"
 _MXBANK_GUID = "INS-1572a04c-912b-59bf-5841-332c7dfafaef"
+# the product MX Bank's rewards card carries (the guid of MX's beta SDK example); the default
+# world describes it, other worlds may (GET /credit_card_products/{guid} is 404 otherwise)
+MXBANK_CARD_PRODUCT = "CCA-b5bcd822-6d01-4e23-b8d6-846a225e714a"
 _CREDENTIAL_NAMESPACE = uuid.UUID("8d0e6d1a-40a4-4c1f-9d8f-6c0b3f1e2a77")
 
 INSTITUTION_DEFAULTS = {
@@ -89,6 +92,7 @@ def _mxbank_holdings(now: datetime) -> dict:
             {"key": "card", "name": "MX Bank Rewards Visa", "type": "CREDIT_CARD", "balance": 340.12,
              "available_credit": 4659.88, "credit_limit": 5000.0, "currency_code": "USD",
              "account_number": "4321", "primary_reward_unit": "MILES",
+             "credit_card_product_guid": MXBANK_CARD_PRODUCT,
              "current_reward_level": "Silver", "next_reward_level": "Gold",
              "enrolled_in_rewards_on": _day(now, -400)},
         ],

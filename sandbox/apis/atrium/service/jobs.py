@@ -30,6 +30,14 @@ PREMIUM = {
 FEATURES = tuple(feature for feature, _, _ in PREMIUM.values())
 
 
+def require_feature(client: dict, kind: str) -> None:
+    """403 unless MX has enabled the feature of premium job ``kind`` for the client (seed 000:
+    "If the feature is not enabled, a 403 Forbidden error will be returned")."""
+    feature, _, label = PREMIUM[kind]
+    if feature not in client["features"]:
+        raise errors.forbidden(f"The {label} feature is not enabled for this client.")
+
+
 def begin_job(db, member: dict, kind: str, now: datetime, leg_status: str) -> None:
     """Record a new job on ``member`` (inside the caller's write transaction)."""
     outcome, challenge_type = credential_outcome(member["username"], member["password"])
@@ -53,9 +61,8 @@ def start_job(db, now: datetime, client: dict, user_guid: str, member_guid: str,
     with write_transaction(db):
         member = load_member(db, client["client_id"], user_guid, member_guid)
         if kind in PREMIUM:
-            feature, flag, label = PREMIUM[kind]
-            if feature not in client["features"]:
-                raise errors.forbidden(f"The {label} feature is not enabled for this client.")
+            _, flag, label = PREMIUM[kind]
+            require_feature(client, kind)
             if not store.get_institution(db, member["institution_code"])[flag]:
                 raise errors.bad_request(f"This institution does not support {label}.")
         catch_up_events(db, now, [member_guid])

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 
 from sandbox.core import faults
 from sandbox.core.db import Savepoint, write_transaction
-from sandbox.core.timeutil import from_db, to_db, to_iso
+from sandbox.core.timeutil import to_db
 
 from .. import errors, store
-from . import ledger, links
+from . import coupons, ledger, links
 from .wallets import points_account_in_wallet, require_wallet
 
 SAVEPOINT = "eagleeye_exchange"
@@ -154,35 +154,15 @@ def _use_link(db, now, plan: Plan) -> None:
 
 
 def _issuance_problem(db, now, plan: Plan) -> str | None:
-    """Why the campaign cannot issue this coupon now, or None."""
-    campaign, wallet_id = plan.campaign, plan.wallet["wallet_id"]
-    name, now_db = f"Campaign {campaign['campaign_id']}", to_db(now)
-    if campaign["issuance_start"] and now_db < campaign["issuance_start"]:
-        return f"{name} issuance window opens at {to_iso(from_db(campaign['issuance_start']))}"
-    if campaign["issuance_end"] and now_db > campaign["issuance_end"]:
-        return f"{name} issuance window closed at {to_iso(from_db(campaign['issuance_end']))}"
-    total = campaign["issuance_limit_total"]
-    if total is not None and store.count_coupons(db, campaign["campaign_id"]) >= total:
-        return f"{name} has reached its issuance limit of {total} coupons"
-    per_wallet = campaign["issuance_limit_per_wallet"]
-    if per_wallet is not None and store.count_coupons(db, campaign["campaign_id"], wallet_id) >= per_wallet:
-        return f"{name} has reached its issuance limit of {per_wallet} coupons for wallet {wallet_id}"
-    return None
+    return coupons.issuance_problem(db, now, plan.campaign, plan.wallet["wallet_id"])
 
 
 def _issue_coupon(db, now, plan: Plan, wallet_transaction: dict) -> dict:
     """The ECOUPON account for the reward's campaign, and its CREATE posting."""
-    stamp, options = to_db(now), plan.request["create_account_transaction"]
-    coupon = {"account_id": store.new_id(db, "account"), "wallet_id": plan.wallet["wallet_id"],
-              "campaign_id": plan.campaign["campaign_id"], "type": "ECOUPON", "client_type": "OFFER",
-              "status": options.get("status", "ACTIVE"), "state": options.get("state", "LOADED"),
-              "date_start": stamp, "date_end": None, "meta": options.get("meta") or None,
-              "current": 0, "lifetime": 0, "date_created": stamp, "last_updated": stamp}
-    store.insert_account(db, coupon)
-    return ledger.record(db, now, coupon, "CREATE",
+    return coupons.issue(db, now, plan.wallet["wallet_id"], plan.campaign["campaign_id"],
+                         plan.request["create_account_transaction"],
                          wallet_transaction_id=wallet_transaction["wallet_transaction_id"],
-                         details={**_merchant_details(plan.location), **(options.get("transactionDetails") or {})},
-                         properties=options.get("properties"))
+                         details=_merchant_details(plan.location))
 
 
 def _rollback_failed(db, now, wallet_transaction: dict, postings: list, problem: str) -> ExchangeResult:
@@ -204,4 +184,7 @@ def _write_voided_traces(db, now, plan: Plan) -> dict:
     wallet_transaction, account, postings = _debit(db, now, plan, status="VOIDED")
     for posting in reversed(postings):
         ledger.void(db, now, account, posting, wallet_transaction_id=wallet_transaction["wallet_transaction_id"])
+    # "restored to the state before this API call": the traces are history, the account
+    # itself (balances and lastUpdated) is exactly as it was
+    ledger.restore(db, plan.account)
     return wallet_transaction

@@ -12,7 +12,7 @@ from sandbox.core.timeutil import to_db
 
 from .. import errors, store
 
-LIFETIME_EVENTS = ("CREDIT",)   # events that also raise the lifetime balance
+LIFETIME_EVENTS = ("CREDIT", "EARN")   # events that also raise the lifetime balance
 COUPON_BALANCES = {"available": 0, "refundable": 0}   # what an ECOUPON account's balances show
 
 
@@ -61,9 +61,17 @@ def debit(db, now, account: dict, scheme: dict, amount: int, event: str, **optio
     an AUTOTOPUP transaction in the same write (seed 004)."""
     check_debit(account, scheme, amount)
     postings = [post(db, now, account, event, -amount, **options)]
+    topped = top_up(db, now, account, scheme, **options)
+    return postings + ([topped] if topped else [])
+
+
+def top_up(db, now, account: dict, scheme: dict, **options) -> dict | None:
+    """With AUTOTOPUP on, a negative balance is brought back to zero by an AUTOTOPUP
+    transaction as soon as it is seen (seed 004: "detect these negative balances and
+    instantly correct them"); the posting, or None."""
     if scheme["autotopup"] and account["current"] < 0:
-        postings.append(post(db, now, account, "AUTOTOPUP", -account["current"], **options))
-    return postings
+        return post(db, now, account, "AUTOTOPUP", -account["current"], **options)
+    return None
 
 
 def void(db, now, account: dict, posting: dict, **options) -> dict:
@@ -74,3 +82,10 @@ def void(db, now, account: dict, posting: dict, **options) -> dict:
     store.set_account_transaction_status(db, original["account_transaction_id"], "VOIDED", to_db(now))
     original["status"] = "VOIDED"
     return reversal
+
+
+def restore(db, account: dict) -> None:
+    """Put ``account``'s stored balances and ``lastUpdated`` back to ``account`` (a copy
+    taken before writes that have since been reversed in the ledger)."""
+    store.set_points_balance(db, account["account_id"], account["current"], account["lifetime"],
+                             account["last_updated"])

@@ -5,14 +5,17 @@ from sandbox.core.db import write_transaction
 from sandbox.core.timeutil import to_db
 
 from .. import errors, store
-from . import ledger
+from . import coupons, ledger
+
+DELETED = "DELETED"
 
 
 # -- lookups that answer 404 -----------------------------------------------------------------
 
 def require_wallet(db, wallet_id: str) -> dict:
+    """The wallet; a DELETED one is "hidden from API" (AIR's status list), so 404 too."""
     wallet = store.get_wallet(db, wallet_id)
-    if wallet is None:
+    if wallet is None or wallet["status"] == DELETED:
         raise errors.not_found("Wallet", wallet_id)
     return wallet
 
@@ -72,9 +75,17 @@ def create_wallet(db, now, data: dict) -> dict:
 
 def wallet_by_identity(db, value: str) -> dict:
     wallet = store.wallet_by_identity_value(db, value)
-    if wallet is None:
+    if wallet is None or wallet["status"] == DELETED:
         raise errors.not_found("Wallet with identity value", repr(value))
     return wallet
+
+
+def delete_wallet(db, now, wallet_id: str) -> None:
+    """``DELETE /services/wallet/{w}``: the wallet (and its identities) become DELETED,
+    irreversibly; its accounts and ledger stay, out of sight. Identity values stay taken."""
+    with write_transaction(db):
+        require_wallet(db, wallet_id)
+        store.delete_wallet(db, wallet_id, to_db(now))
 
 
 # -- accounts ---------------------------------------------------------------------------------
@@ -98,10 +109,30 @@ def open_points_account(db, now, wallet_id: str, scheme_id: str, data: dict) -> 
     return account
 
 
-def credit_points(db, now, wallet_id: str, account_id: str, data: dict) -> dict:
+def open_campaign_account(db, now, wallet_id: str, campaign_id: str, data: dict) -> dict:
+    """``POST /wallet/{w}/campaign/{c}/account``: issue the campaign's coupon to the wallet,
+    within its issuance window and limits (422 ISSUANCE otherwise, nothing written)."""
+    with write_transaction(db):
+        require_wallet(db, wallet_id)
+        campaign = store.get_campaign(db, campaign_id)
+        if campaign is None:
+            raise errors.not_found("Campaign", campaign_id)
+        problem = coupons.issuance_problem(db, now, campaign, wallet_id)
+        if problem is not None:
+            raise errors.not_issued(problem)
+        return coupons.issue(db, now, wallet_id, campaign_id, data)["account"]
+
+
+def credit_points(db, now, wallet_id: str, account_id: str, data: dict, event: str = "CREDIT") -> dict:
+    """A CREDIT (or, through ``earn``, an EARN) posting."""
     with write_transaction(db):
         account = require_points_account(db, wallet_id, account_id)
-        return ledger.post(db, now, account, "CREDIT", data["value"], **_details(data))
+        return ledger.post(db, now, account, event, data["value"], **_details(data))
+
+
+def earn_points(db, now, wallet_id: str, account_id: str, data: dict) -> dict:
+    """``PATCH .../earn``: points earned (raises the lifetime balance like a credit)."""
+    return credit_points(db, now, wallet_id, account_id, data, event="EARN")
 
 
 def debit_points(db, now, wallet_id: str, account_id: str, data: dict) -> dict:
@@ -128,12 +159,29 @@ def list_account_transactions(db, wallet_id: str, account_id: str, filters: dict
     return store.list_account_transactions(db, account_id, filters, limit, offset)
 
 
-def list_wallet_transactions(db, wallet_id: str, filters: dict, limit: int, offset: int):
-    """(total, [(wallet transaction, account transaction refs)])."""
+def list_wallet_transactions(db, wallet_id: str, filters: dict, limit: int, offset: int, *,
+                             ranges: dict | None = None, order: tuple[str, bool] | None = None):
+    """(total, [(wallet transaction, account transaction refs)]); ``ranges`` ``{column:
+    (from, to)}`` and ``order`` (column, descending) as the store takes them."""
     require_wallet(db, wallet_id)
-    total, rows = store.list_wallet_transactions(db, wallet_id, filters, limit, offset)
+    total, rows = store.list_wallet_transactions(db, wallet_id, filters, limit, offset, ranges=ranges or {},
+                                                 order=order)
     refs = store.account_transaction_refs(db, [r["wallet_transaction_id"] for r in rows])
     return total, [(row, refs[row["wallet_transaction_id"]]) for row in rows]
+
+
+def children_of(db, wallet_id: str, account_refs: list[dict]) -> list[dict]:
+    """The account transactions a wallet transaction's references name (``includeChildren``)."""
+    return [store.get_account_transaction(db, ref["accountId"], ref["accountTransactionId"]) for ref in account_refs]
+
+
+def wallet_transaction_by_reference(db, reference: str):
+    """``GET /wallet/transaction?reference=``: (the most recent wallet transaction with the
+    reference, its account transaction refs); 404 when there is none."""
+    row = store.wallet_transaction_by_reference(db, reference)
+    if row is None:
+        raise errors.not_found("Wallet transaction with reference", repr(reference))
+    return row, store.account_transaction_refs(db, [row["wallet_transaction_id"]])[row["wallet_transaction_id"]]
 
 
 def get_wallet_transaction(db, wallet_id: str, wallet_transaction_id: str):

@@ -1,5 +1,8 @@
 """Points transactions: the ledger, the v1 POST and its checks, the programme pool.
 
+A transaction's instant is the sandbox clock's (``created_offset`` 0: shown in UTC);
+scenario history keeps the offset it was given.
+
 Check order on the v1 POST (specs decision 3): auth (the route), then 204 for a user
 outside the key's programme, 406 for a malformed transaction, 406 for a type the variety
 does not permit, 402 for a debit above the user's balance, 412 for a programme-affecting
@@ -28,17 +31,24 @@ def _user_or_404(db, programme_id: int, user_id: int | None) -> dict:
 
 
 def list_transactions(db, programme_id: int, user_id: int | None) -> list[dict]:
-    """Oldest first (creation order); each with its running balance."""
+    """"ordered so as to have the most recent transaction last": by instant, then id.
+    Each carries the running balance in that order, so the last one's is the user's
+    balance even when the sandbox clock was moved back between transactions."""
     _user_or_404(db, programme_id, user_id)
-    return store.transactions(db, user_id)
+    running, listed = 0, []
+    for row in store.transactions(db, user_id):
+        running += row["value"]
+        listed.append({**row, "balance": running})
+    return listed
 
 
 def last_transaction(db, programme_id: int, user_id: int | None) -> dict:
+    """The most recent transaction (by instant, then id), with the user's balance."""
     _user_or_404(db, programme_id, user_id)
     found = store.last_transaction(db, user_id)
     if found is None:
         raise errors.not_found("Transaction")
-    return found
+    return {**found, "balance": store.balance(db, user_id)}
 
 
 def post_transaction(db, now: datetime, programme_id: int, user_id: int | None,

@@ -1,8 +1,10 @@
 """Users, user groups and registration questions: the programme's rules for who may join.
 
 A programme identifies users by one field (username, email or mobile): it is mandatory
-and unique within the programme. So is any of username, email and mobile that the
-programme lists as required ("must be unique to the programme if required"). The other
+and unique within the programme. Usernames and emails are always unique within the
+programme (so a claim by username or email names one user); a mobile is unique when the
+programme identifies users by it or lists it as required ("must be unique to the
+programme if required"). The other
 required fields must be present; ``tsandcs`` and ``consented``, when required, must be
 true. Mandatory registration questions need an answer. A user without a group joins the
 programme's default group. Values are stored and echoed exactly as the client sent them.
@@ -20,6 +22,7 @@ from .values import ANSWERS, flag, is_blank, whole_number
 
 USER_IDS = "myrewards:user"
 LOGIN_FIELDS = ("username", "email", "mobile")
+ALWAYS_UNIQUE = ("username", "email")
 MUST_BE_TRUE = ("tsandcs", "consented")
 
 
@@ -119,7 +122,7 @@ def _check(db, programme_id: int, profile: dict, problems: list[str], given: dic
         elif field in MUST_BE_TRUE and flag(value) is not True:
             problems.append(f"{field} must be accepted")
     for field in LOGIN_FIELDS:
-        if field in required and field not in bad_format and not is_blank(profile.get(field)):
+        if (field in required or field in ALWAYS_UNIQUE) and field not in bad_format and not is_blank(profile.get(field)):
             taken = [u for u in store.users_with(db, programme_id, field, str(profile[field]).strip())
                      if u["id"] != user_id]
             if taken:

@@ -1,13 +1,13 @@
 """The seed's variety table, as data.
 
 | Variety | Programme Points affecting? | Permitted Type |
-Names match case-, space-, dash- and underscore-insensitively, so the spellings the
-vendor's docs used over the years ("Programme points", "Person2Person transfer",
-"Order Cancellation") all resolve to the seed's row.
+A variety is named exactly as the vendor's docs have spelled it: the seed's spelling, or
+one of the later docs' ("Programme points", "Person2Person transfer", "Order
+Cancellation"). Any other spelling ("programme_points", "PROGRAMME POINTS") is not a
+variety, as the type is exactly "Credit" or "Debit".
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 CREDIT, DEBIT = "Credit", "Debit"
@@ -30,11 +30,11 @@ class Variety:
 
 
 VARIETIES = (
-    Variety("Programme Points", True, EITHER, aliases=("Program Points",)),
+    Variety("Programme Points", True, EITHER, aliases=("Programme points",)),
     Variety("Points Error", True, EITHER),
-    Variety("Programme Budget", True, EITHER, aliases=("Program Budget",)),
+    Variety("Programme Budget", True, EITHER),
     Variety("Redemption", False, frozenset({DEBIT})),
-    Variety("Person 2 Person Transfer", False, EITHER, aliases=("P2P Transfer",)),
+    Variety("Person 2 Person Transfer", False, EITHER, aliases=("Person2Person transfer",)),
     Variety("Order Cancelation", False, frozenset({CREDIT}), aliases=("Order Cancellation",)),
     Variety("Order Adjustment", False, EITHER),
     Variety("Adjustment", True, EITHER),
@@ -42,19 +42,14 @@ VARIETIES = (
 )
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "", name).lower()
-
-
-_BY_KEY = {_key(alias): v for v in VARIETIES for alias in (v.name, *v.aliases)}
-_TYPES = {t.lower(): t for t in EITHER}
+_BY_NAME = {alias: v for v in VARIETIES for alias in (v.name, *v.aliases)}
 
 
 def find_variety(name) -> Variety | None:
-    """The variety a client's spelling names, or None."""
-    return _BY_KEY.get(_key(name)) if isinstance(name, str) else None
+    """The variety a documented spelling names exactly, or None."""
+    return _BY_NAME.get(name) if isinstance(name, str) else None
 
 
 def find_type(name) -> str | None:
-    """"Credit" or "Debit" for any casing of them, else None."""
-    return _TYPES.get(name.strip().lower()) if isinstance(name, str) else None
+    """"Credit" or "Debit", exactly so, else None."""
+    return name if isinstance(name, str) and name in EITHER else None
