@@ -23,7 +23,12 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from sandbox import build_sandbox
+from tests import conformance
 from tests.support import HYPOTHESIS_PROFILE, start_server
+
+# Every response a sandbox gives a test client is checked against the OpenAPI document that
+# sandbox serves (tests/conformance.py): a disagreement fails the test that received it.
+conformance.install()
 
 # The suite never takes the sandbox settings of the shell it runs in. A developer who exported
 # SANDBOX_TARGET (or SANDBOX_DB, SANDBOX_ADMIN_TOKEN, ...) for the sandbox they are serving would

@@ -37,7 +37,7 @@ def page(found: dict) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(name)}</td><td><code>{html.escape(url)}</code></td>"
         f"<td><a href='{html.escape(url)}/openapi.json'>OpenAPI</a> &middot; "
-        f"<a href='{html.escape(found['docs'])}#{html.escape(name)}'>operations</a></td></tr>"
+        f"<a href='{html.escape(found['docs'])}?api={html.escape(name)}'>reference</a></td></tr>"
         for name, url in found["apis"].items())
     control = html.escape(root + "/_sandbox")
     return (
@@ -49,7 +49,7 @@ def page(found: dict) -> str:
         f"<table><tr><th>API</th><th>base URL</th><th>docs</th></tr>{rows}</table>"
         f"<h2>Control API</h2><p><code>{control}</code>: "
         f"<a href='{html.escape(found['health'])}'>health</a> &middot; "
-        f"<a href='{html.escape(found['docs'])}'>every API's operations</a> &middot; "
+        f"<a href='{html.escape(found['docs'])}'>interactive reference of every API</a> &middot; "
         f"<a href='{control}/openapi.json'>OpenAPI</a> &middot; "
-        f"<a href='{html.escape(found['docs'])}#control'>operations</a></p>"
+        f"<a href='{html.escape(found['docs'])}?api=control'>reference</a></p>"
         "</body></html>")

@@ -16,14 +16,16 @@ from sandbox.core.scenario_files import builtin_scenarios
 from sandbox.core.scenarios import get_meta
 from sandbox.core.timeutil import UTC, InstantRangeError, parse_duration, to_iso
 
-from sandbox.core.openapi import docs_page, documented
+from sandbox.core.openapi import documented
 
+from . import docs as reference
 from . import near_misses, service
 from .errors import refused
 
 from .schemas import (ClockAdvanceSchema, ClockSchema, ClockSetSchema, CountSchema, FaultListSchema,
                       FaultOutSchema, FaultSchema, HealthSchema, JournalSchema, NamespaceListSchema,
-                      NamespacePutSchema, NamespaceSchema, RequestFilterSchema, ScenarioListSchema,
+                      NamespacePutSchema, NamespaceSchema, OpenApiDocumentSchema, RequestFilterSchema,
+                      ScenarioListSchema,
                       SnapshotBodySchema, SnapshotListSchema, SnapshotSchema, StateSchema, SummarySchema,
                       UnmatchedSchema, scenario_body_schema)
 
@@ -36,7 +38,7 @@ _snapshot_body = SnapshotBodySchema()
 
 
 # what holds no secret and changes nothing: answered without the admin token
-OPEN_ENDPOINTS = {"control.health", "control.docs", "control.openapi_document"}
+OPEN_ENDPOINTS = {"control.health", "control.docs", "control.docs_asset", "control.openapi_document"}
 
 
 @bp.before_request
@@ -55,7 +57,7 @@ def require_admin_token():
 
 
 @bp.get("/health")
-@documented(responses={200: HealthSchema, 503: HealthSchema})
+@documented(summary="Is the sandbox up, and on which world", responses={200: HealthSchema, 503: HealthSchema}, secured=False)
 def health():
     name = get_meta(state_db(), "scenario_name")
     if name is None:
@@ -65,20 +67,20 @@ def health():
 
 
 @bp.get("/scenario")
-@documented(responses={200: SummarySchema})
+@documented(summary="The world loaded now", responses={200: SummarySchema})
 def get_scenario():
     return answer(service.current(state_db(), runtime().apis))
 
 
 @bp.get("/scenarios")
-@documented(responses={200: ScenarioListSchema})
+@documented(summary="List the built-in scenarios", responses={200: ScenarioListSchema})
 def get_scenarios():
     """The built-in scenarios; ``POST /_sandbox/scenario {"builtin": NAME}`` loads one."""
     return answer({"scenarios": builtin_scenarios()})
 
 
 @bp.post("/scenario")
-@documented(body=scenario_body_schema, responses={200: SummarySchema})
+@documented(summary="Load a world (a built-in scenario by name, or a world document)", body=scenario_body_schema, responses={200: SummarySchema})
 def post_scenario():
     result = service.load_from_body(state_db(), journal_db(), runtime().apis,
                                     request.get_data(cache=True), request.mimetype or "")
@@ -86,19 +88,19 @@ def post_scenario():
 
 
 @bp.post("/reset")
-@documented(responses={200: SummarySchema}, errors=(409,))
+@documented(summary="Reset to the startup world", responses={200: SummarySchema}, errors=(409,))
 def reset():
     return answer(service.reset(runtime(), state_db(), journal_db()))
 
 
 @bp.get("/clock")
-@documented(responses={200: ClockSchema})
+@documented(summary="Read the sandbox clock", responses={200: ClockSchema})
 def get_clock():
     return answer(clock.read_clock(state_db()).describe())
 
 
 @bp.put("/clock")
-@documented(body=ClockSetSchema, responses={200: ClockSchema})
+@documented(summary="Freeze the clock at an instant, or make it real time again", body=ClockSetSchema, responses={200: ClockSchema})
 def put_clock():
     data = json_body(_clock_set)
     db = state_db()
@@ -112,7 +114,7 @@ def put_clock():
 
 
 @bp.post("/clock/advance")
-@documented(body=ClockAdvanceSchema, responses={200: ClockSchema})
+@documented(summary="Move the clock forward", body=ClockAdvanceSchema, responses={200: ClockSchema})
 def advance_clock():
     from datetime import timedelta
     data = json_body(_clock_advance)
@@ -131,55 +133,55 @@ def _journal_filters() -> dict:
 
 
 @bp.get("/requests")
-@documented(query=RequestFilterSchema, responses={200: JournalSchema})
+@documented(summary="List the journalled requests", query=RequestFilterSchema, responses={200: JournalSchema})
 def get_requests():
     found, omitted = journal.read(journal_db(), **_journal_filters())
     return answer({"requests": found, "omitted": omitted})
 
 
 @bp.get("/requests/count")
-@documented(query=RequestFilterSchema, responses={200: CountSchema})
+@documented(summary="Count the journalled requests that match", query=RequestFilterSchema, responses={200: CountSchema})
 def count_requests():
     """How many journal entries match the filters (WireMock's verify)."""
     return answer({"count": journal.count(journal_db(), **_journal_filters())})
 
 
 @bp.get("/requests/unmatched")
-@documented(query=RequestFilterSchema, responses={200: UnmatchedSchema})
+@documented(summary="List the requests no route matched, with the closest routes", query=RequestFilterSchema, responses={200: UnmatchedSchema})
 def unmatched_requests():
     """The requests no route matched, newest last, each with the closest routes served."""
     return answer({"requests": near_misses.unmatched(journal.entries(journal_db(), **_journal_filters()))})
 
 
 @bp.delete("/requests")
-@documented(responses={204: None})
+@documented(summary="Clear the request journal", responses={204: None})
 def delete_requests():
     journal.clear(journal_db())
     return answer(None, 204)
 
 
 @bp.get("/faults")
-@documented(responses={200: FaultListSchema})
+@documented(summary="List the injected faults", responses={200: FaultListSchema})
 def get_faults():
     return answer({"faults": faults.all_faults(state_db())})
 
 
 @bp.post("/faults")
-@documented(body=FaultSchema, responses={201: FaultOutSchema})
+@documented(summary="Inject a fault", body=FaultSchema, responses={201: FaultOutSchema})
 def post_fault():
     fault = service.add_fault(state_db(), runtime().apis, json_body(_fault))
     return answer(fault, 201)
 
 
 @bp.delete("/faults")
-@documented(responses={204: None})
+@documented(summary="Remove every injected fault", responses={204: None})
 def delete_faults():
     faults.clear(state_db())
     return answer(None, 204)
 
 
 @bp.get("/state/<api_name>")
-@documented(responses={200: StateSchema})
+@documented(summary="Export one API's state", responses={200: StateSchema})
 def get_state(api_name):
     api = runtime().by_name.get(api_name)
     if api is None:
@@ -188,14 +190,14 @@ def get_state(api_name):
 
 
 @bp.get("/namespaces")
-@documented(responses={200: NamespaceListSchema})
+@documented(summary="List the namespaces", responses={200: NamespaceListSchema})
 def get_namespaces():
     found = list_namespaces(runtime().settings.db_path)
     return answer({"namespaces": [{**n, "last_used": to_iso(datetime.fromtimestamp(n["last_used"], UTC))} for n in found]})
 
 
 @bp.put("/namespaces/<name>")
-@documented(body=NamespacePutSchema, responses={200: NamespaceSchema, 201: NamespaceSchema}, errors=(503,))
+@documented(summary="Create a namespace, or load a world into one", body=NamespacePutSchema, responses={200: NamespaceSchema, 201: NamespaceSchema}, errors=(503,))
 def put_namespace(name):
     """Create a namespace (from the startup world, then ``scenario`` when given: a built-in
     scenario's name or a world document); an existing one gets ``scenario`` loaded, if given."""
@@ -213,7 +215,7 @@ def put_namespace(name):
 
 
 @bp.delete("/namespaces/<name>")
-@documented(responses={204: None}, errors=(409,))
+@documented(summary="Drop a namespace", responses={204: None}, errors=(409,))
 def delete_namespace(name):
     try:
         name = validate_name(name)
@@ -228,7 +230,7 @@ def delete_namespace(name):
 
 
 @bp.post("/snapshots")
-@documented(body=SnapshotBodySchema, responses={201: SnapshotSchema})
+@documented(summary="Save this namespace's state as a snapshot", body=SnapshotBodySchema, responses={201: SnapshotSchema})
 def post_snapshot():
     """Save this namespace's state (every API, the clock, the faults) under a name."""
     name = json_body(_snapshot_body)["name"]
@@ -236,13 +238,13 @@ def post_snapshot():
 
 
 @bp.get("/snapshots")
-@documented(responses={200: SnapshotListSchema})
+@documented(summary="List the snapshots", responses={200: SnapshotListSchema})
 def get_snapshots():
     return answer({"snapshots": snapshots.list_snapshots(state_db_path())})
 
 
 @bp.post("/snapshots/<name>/restore")
-@documented(responses={200: SummarySchema})
+@documented(summary="Restore a snapshot", responses={200: SummarySchema})
 def restore_snapshot(name):
     """Put this namespace's state back as it was when the snapshot was taken."""
     if snapshots.restore(state_db_path(), _snapshot_name(name), runtime().settings.busy_timeout_s,
@@ -252,7 +254,7 @@ def restore_snapshot(name):
 
 
 @bp.delete("/snapshots/<name>")
-@documented(responses={204: None})
+@documented(summary="Delete a snapshot", responses={204: None})
 def delete_snapshot(name):
     if not snapshots.delete(state_db_path(), _snapshot_name(name)):
         raise refused(f"no snapshot {name!r}", status=404)
@@ -267,18 +269,26 @@ def _snapshot_name(name: str) -> str:
 
 
 @bp.get("/openapi.json")
-@documented(summary="This document")
+@documented(summary="This document", responses={200: OpenApiDocumentSchema}, secured=False)
 def openapi_document():
     """The control API's OpenAPI document."""
-    return answer(runtime().openapi_document(runtime().control.name))
+    return answer(runtime().openapi_document(runtime().control.name, request.script_root))
 
 
 @bp.get("/docs")
-@documented(summary="Every API's operations as a plain HTML page", responses={200: None})
+@documented(summary="The interactive API reference (HTML)", responses={200: None}, secured=False)
 def docs():
-    """All OpenAPI documents rendered as plain HTML (no scripts, works offline)."""
-    control = runtime().control
-    documents = [(control.name, f"{control.prefix}/openapi.json", runtime().openapi_document(control.name))]
-    for api in runtime().apis:
-        documents.append((api.name, f"{api.prefix}/openapi.json", runtime().openapi_document(api.name)))
-    return docs_page(documents), 200, {"Content-Type": "text/html; charset=utf-8"}
+    """Swagger UI over every API's document; ``?api=<name>`` opens that one first."""
+    found = reference.documents(request.script_root, runtime().control, runtime().apis)
+    return (reference.page(request.script_root, found, request.args.get("api")), 200,
+            {"Content-Type": "text/html; charset=utf-8"})
+
+
+@bp.get("/docs/static/<asset>")
+@documented(summary="A file of the interactive reference", responses={200: None}, secured=False)
+def docs_asset(asset):
+    found = reference.asset(asset)
+    if found is None:
+        raise refused(f"no file {asset!r}", status=404)
+    data, content_type = found
+    return data, 200, {"Content-Type": content_type, "Cache-Control": "public, max-age=3600"}

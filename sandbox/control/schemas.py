@@ -236,3 +236,12 @@ def scenario_body_schema(apis) -> Schema:
     spec.update({api.name: fields.Dict() for api in apis})
     spec["steps"] = fields.List(fields.Dict())
     return Schema.from_dict(spec, name="ScenarioBody")
+
+
+class OpenApiDocumentSchema(Schema):
+    """An OpenAPI 3 document (its parts are OpenAPI's own objects)."""
+    openapi = fields.String(required=True)
+    info = fields.Dict(required=True)
+    servers = fields.List(fields.Dict(), required=True)
+    paths = fields.Dict(required=True)
+    components = fields.Dict()

@@ -52,6 +52,12 @@ class Mount:
     title: str = ""
     error_schema: type[Schema] | None = None
     security: dict = field(default_factory=dict)
+    # the media types of its answers where the vendor versions them (default: content_type's),
+    # whether the vendor requires an Accept header naming one of them, and the media types a
+    # request body may be sent in
+    media_types: tuple[str, ...] = ()
+    accept_header: bool = False
+    request_media_types: tuple[str, ...] = (JSON,)
 
     @property
     def prefix(self) -> str:

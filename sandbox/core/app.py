@@ -115,7 +115,7 @@ def create_app(settings, apis, control, *, secret_headers=()) -> Flask:
 
 def _openapi_view(api_name: str):
     def openapi_document():
-        return _runtime().openapi_document(api_name)
+        return _runtime().openapi_document(api_name, request.script_root)
 
     openapi_document.__name__ = f"openapi_{api_name}"
     return openapi_document
@@ -145,6 +145,7 @@ def _before_request():
         time.sleep(fault["delay_ms"] / 1000)
     if not fault["status"]:
         return None
+    state.environ["sandbox.fault"] = fault["id"]   # an answer the client asked for: no document describes it
     if fault["body"] is not None:
         return answer(fault["body"], fault["status"], content_type="application/json")
     return _render(owner, ApiError("Injected fault", status=fault["status"]))

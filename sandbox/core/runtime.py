@@ -150,23 +150,26 @@ class SandboxRuntime:
         return db
 
     # -- OpenAPI documents (built once per app, on first request) ----------------------
-    def openapi_document(self, name: str) -> dict:
+    def openapi_document(self, name: str, script_root: str = "") -> dict:
+        """The OpenAPI document of the API (or the control API) called ``name``, its server
+        being the base URL it is served at below ``script_root`` (``/_ns/<name>`` in a
+        namespace)."""
         if name not in self._openapi:
             from flask import current_app
 
             from .openapi import build_spec
 
             if name == self.control.name:
-                control = self.control
                 self._openapi[name] = build_spec(
-                    current_app, title=control.title, blueprint=control.blueprint.name,
-                    prefix=control.prefix, error_schema=control.error_schema,
-                    security=control.security if self.settings.admin_token else None,
-                    description=control.description, apis=self.apis)
+                    current_app, self.control, security_required=bool(self.settings.admin_token),
+                    description=self.control.description, apis=self.apis)
             else:
                 api = self.by_name[name]
                 self._openapi[name] = build_spec(
-                    current_app, title=api.title or api.name, blueprint=api.name, prefix=api.prefix,
-                    error_schema=api.error_schema, security=api.security or None, apis=self.apis,
+                    current_app, api, apis=self.apis,
                     description=f"The rewards-sandbox emulation of {api.title or api.name}, mounted at {api.prefix}.")
-        return self._openapi[name]
+        document = self._openapi[name]
+        if not script_root:
+            return document
+        prefix = document["servers"][0]["url"]
+        return {**document, "servers": [{"url": script_root + prefix}]}

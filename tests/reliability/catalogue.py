@@ -223,6 +223,7 @@ def _control() -> list[Route]:
         Route("control", "PUT", "/clock", body={"frozen_at": "2026-01-15T09:00:00Z"}),
         Route("control", "POST", "/clock/advance", body={"by": "1m"}),
         Route("control", "GET", "/docs"),
+        Route("control", "GET", "/docs/static/{asset}", {"asset": "swagger-ui.css"}),
         Route("control", "GET", "/faults"),
         Route("control", "POST", "/faults", body={"api": "atrium", "path": "^/never$", "status": 503, "times": 1}),
         Route("control", "DELETE", "/faults"),

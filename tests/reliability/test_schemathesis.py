@@ -2,7 +2,9 @@
 for every operation, requests generated from the document (positive: valid by the
 schema; negative: violating it) with world.py's real path ids half of the time and valid
 credentials, against the in-process app. Every answer is below 500, refusals are in the
-vendor's error shape, and a refused request leaves the state as it was.
+vendor's error shape, a refused request leaves the state as it was, and every answer agrees
+with the document (status, media type, body: tests/conformance.py checks each one the test
+client receives, and a disagreement is a failure here).
 
 Example counts are small and derandomized so CI is stable; SANDBOX_RELIABILITY_SCALE
 raises them."""

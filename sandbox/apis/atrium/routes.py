@@ -6,7 +6,7 @@ from flask import Blueprint, request
 from sandbox.core.clock import request_now
 from sandbox.core.context import current, state_db
 from sandbox.core.http import answer, json_body, query
-from sandbox.core.openapi import AnyObject, documented
+from sandbox.core.openapi import documented
 
 from . import auth, errors, schemas
 from .service import holdings, institutions, jobs, members, premium, users
@@ -14,6 +14,15 @@ from .service import holdings, institutions, jobs, members, premium, users
 bp = Blueprint("atrium", __name__)
 BETA_ENDPOINTS = {"fetch_rewards", "list_rewards", "read_reward", "read_credit_card_product"}
 MEMBER = "/users/<user_guid>/members/<member_guid>"
+# the operation ids of MX's SDK (atrium: MembersApi.aggregate_member, ...)
+JOB_OPERATIONS = {"aggregate": "aggregateMember", "identify": "identifyMember", "verify": "verifyMember",
+                  "extend_history": "extendHistory", "fetch_statements": "fetchStatements",
+                  "fetch_rewards": "fetchRewards"}
+
+
+def _media_types(endpoint: str) -> tuple[str, ...] | None:
+    """Beta-only endpoints answer in the beta media type; the others in either (default)."""
+    return (auth.BETA,) if endpoint in BETA_ENDPOINTS else None
 
 
 @bp.before_request
@@ -43,7 +52,7 @@ def _page():
 # -- users ------------------------------------------------------------------------------
 
 @bp.post("/users")
-@documented(summary="Create user", body=schemas.UserBody, errors=(406, 409))
+@documented(summary="Create user", body=schemas.UserBody, responses={200: schemas.UserAnswer}, errors=(406, 409))
 def create_user():
     fields = json_body(schemas.user_body)["user"]
     if not fields:
@@ -52,7 +61,7 @@ def create_user():
 
 
 @bp.get("/users")
-@documented(summary="List users", errors=(406,))
+@documented(summary="List users", query=schemas.PageQuery, responses={200: schemas.UsersAnswer}, errors=(406,))
 def list_users():
     page, per_page, offset = _page()
     rows, total = users.list_users(state_db(), _client_id(), per_page, offset)
@@ -61,13 +70,13 @@ def list_users():
 
 
 @bp.get("/users/<user_guid>")
-@documented(summary="Read user", errors=(406,))
+@documented(summary="Read user", responses={200: schemas.UserAnswer}, errors=(406,))
 def read_user(user_guid):
     return answer({"user": schemas.user(users.read_user(state_db(), _client_id(), user_guid))})
 
 
 @bp.put("/users/<user_guid>")
-@documented(summary="Update user", body=schemas.UserBody, errors=(406, 409))
+@documented(summary="Update user", body=schemas.UserBody, responses={200: schemas.UserAnswer}, errors=(406, 409))
 def update_user(user_guid):
     fields = json_body(schemas.user_body)["user"]
     return answer({"user": schemas.user(users.update_user(state_db(), _client_id(), user_guid, fields))})
@@ -83,7 +92,8 @@ def delete_user(user_guid):
 # -- institutions -----------------------------------------------------------------------
 
 @bp.get("/institutions")
-@documented(summary="List institutions", query=schemas.InstitutionQuery, errors=(406,))
+@documented(summary="List institutions", query=(schemas.InstitutionQuery, schemas.PageQuery),
+            responses={200: schemas.InstitutionsAnswer}, errors=(406,))
 def list_institutions():
     given = query(schemas.institution_query)
     flags = {flag: given[flag] for flag in schemas.INSTITUTION_FLAGS if flag in given}
@@ -94,19 +104,20 @@ def list_institutions():
 
 
 @bp.get("/institutions/<code>")
-@documented(summary="Read institution", errors=(406,))
+@documented(summary="Read institution", responses={200: schemas.InstitutionAnswer}, errors=(406,))
 def read_institution(code):
     return answer({"institution": schemas.institution(institutions.read_institution(state_db(), code))})
 
 
 @bp.get("/institutions/<code>/credentials")
-@documented(summary="Read institution credentials", errors=(406,))
+@documented(summary="Read institution credentials", responses={200: schemas.CredentialsAnswer}, errors=(406,))
 def read_institution_credentials(code):
     return answer({"credentials": institutions.read_institution_credentials(state_db(), code)})
 
 
 @bp.get("/credit_card_products/<guid>")
-@documented(summary="Read a credit card product (beta Accept header)", errors=(406,))
+@documented(summary="Read a credit card product (beta Accept header)", media_types=(auth.BETA,),
+            responses={200: schemas.CreditCardProductAnswer}, errors=(406,))
 def read_credit_card_product(guid):
     return answer({"credit_card_product": schemas.credit_card_product(
         institutions.read_credit_card_product(state_db(), guid))})
@@ -116,7 +127,7 @@ def read_credit_card_product(guid):
 
 @bp.post("/users/<user_guid>/members")
 @documented(summary="Create member (starts an aggregation)", body=schemas.MemberCreateBody,
-            errors=(405, 406, 409, 422))
+            responses={200: schemas.MemberAnswer}, errors=(405, 406, 409, 422))
 def create_member(user_guid):
     fields = json_body(schemas.member_create_body)["member"]
     member = members.create_member(state_db(), request_now(), _client_id(), user_guid, fields)
@@ -124,7 +135,7 @@ def create_member(user_guid):
 
 
 @bp.get("/users/<user_guid>/members")
-@documented(summary="List members", errors=(406,))
+@documented(summary="List members", query=schemas.PageQuery, responses={200: schemas.MembersAnswer}, errors=(406,))
 def list_members(user_guid):
     page, per_page, offset = _page()
     rows, total = members.list_members(state_db(), request_now(), _client_id(), user_guid, per_page, offset)
@@ -133,7 +144,7 @@ def list_members(user_guid):
 
 
 @bp.get(MEMBER)
-@documented(summary="Read member", errors=(406,))
+@documented(summary="Read member", responses={200: schemas.MemberAnswer}, errors=(406,))
 def read_member(user_guid, member_guid):
     member = members.read_member(state_db(), request_now(), _client_id(), user_guid, member_guid)
     return answer({"member": schemas.member(member)})
@@ -141,7 +152,7 @@ def read_member(user_guid, member_guid):
 
 @bp.put(MEMBER)
 @documented(summary="Update member (new credentials start an aggregation)",
-            body=schemas.MemberUpdateBody, errors=(406, 422))
+            body=schemas.MemberUpdateBody, responses={200: schemas.MemberAnswer}, errors=(406, 422))
 def update_member(user_guid, member_guid):
     fields = json_body(schemas.member_update_body)["member"]
     member = members.update_member(state_db(), request_now(), _client_id(), user_guid, member_guid, fields)
@@ -156,22 +167,23 @@ def delete_member(user_guid, member_guid):
 
 
 @bp.get(MEMBER + "/status")
-@documented(summary="Read member connection status", errors=(406,))
+@documented(summary="Read member connection status", responses={200: schemas.MemberStatusAnswer}, errors=(406,))
 def read_member_status(user_guid, member_guid):
     member = members.read_member(state_db(), request_now(), _client_id(), user_guid, member_guid)
     return answer({"member": schemas.member_status(member)})
 
 
 @bp.get(MEMBER + "/challenges")
-@documented(summary="List member MFA challenges (204 unless CHALLENGED)",
-            responses={200: AnyObject, 204: None}, errors=(406,))
+@documented(summary="List member MFA challenges (204 unless CHALLENGED)", operation_id="listMemberMFAChallenges",
+            responses={200: schemas.ChallengesAnswer, 204: None}, errors=(406,))
 def list_member_challenges(user_guid, member_guid):
     found = members.member_challenges(state_db(), request_now(), _client_id(), user_guid, member_guid)
     return answer(None, 204) if found is None else answer({"challenges": found})
 
 
 @bp.put(MEMBER + "/resume")
-@documented(summary="Resume aggregation from MFA", body=schemas.ResumeBody, errors=(406,))
+@documented(summary="Resume aggregation from MFA", body=schemas.ResumeBody, responses={200: schemas.MemberAnswer},
+            errors=(406,))
 def resume_member(user_guid, member_guid):
     answers = json_body(schemas.resume_body)["member"]["challenges"]
     member = jobs.resume(state_db(), request_now(), _client_id(), user_guid, member_guid, answers)
@@ -179,7 +191,7 @@ def resume_member(user_guid, member_guid):
 
 
 @bp.get(MEMBER + "/credentials")
-@documented(summary="List member credentials", errors=(406,))
+@documented(summary="List member credentials", responses={200: schemas.CredentialsAnswer}, errors=(406,))
 def list_member_credentials(user_guid, member_guid):
     found = members.member_credentials(state_db(), _client_id(), user_guid, member_guid)
     return answer({"credentials": found})
@@ -190,7 +202,8 @@ def _start_job_route(kind: str) -> None:
     premium = (403, 400) if kind != "aggregate" else ()
 
     @documented(summary=f"Start {kind.replace('_', ' ')}{beta}: 200 started, 202 already running or blocked",
-                responses={200: AnyObject, 202: AnyObject}, errors=(406, 409) + premium)
+                operation_id=JOB_OPERATIONS[kind], media_types=_media_types(kind),
+                responses={200: schemas.MemberAnswer, 202: schemas.MemberAnswer}, errors=(406, 409) + premium)
     def start_job(user_guid, member_guid):
         status, member = jobs.start_job(state_db(), request_now(), _client(), user_guid,
                                         member_guid, kind)
@@ -227,7 +240,7 @@ def _transactions_answer(user_guid: str, **scope):
 
 @bp.get("/users/<user_guid>/accounts")
 @documented(summary="List accounts for a user (beta Accept adds the reward fields)",
-            query=schemas.PageQuery, errors=(406,))
+            query=schemas.PageQuery, responses={200: schemas.AccountsAnswer}, errors=(406,))
 def list_user_accounts(user_guid):
     page, per_page, offset = _page()
     rows, total = holdings.list_accounts(state_db(), request_now(), _client_id(), user_guid, None, per_page, offset)
@@ -235,15 +248,16 @@ def list_user_accounts(user_guid):
 
 
 @bp.get("/users/<user_guid>/accounts/<account_guid>")
-@documented(summary="Read an account (beta Accept adds the reward fields)", errors=(406,))
+@documented(summary="Read an account (beta Accept adds the reward fields)", responses={200: schemas.AccountAnswer},
+            errors=(406,))
 def read_account(user_guid, account_guid):
     row = holdings.read_account(state_db(), request_now(), _client_id(), user_guid, account_guid)
     return answer({"account": schemas.account(row, _beta())})
 
 
 @bp.get(MEMBER + "/accounts")
-@documented(summary="List member accounts (beta Accept adds the reward fields)",
-            query=schemas.PageQuery, errors=(406,))
+@documented(summary="List member accounts (beta Accept adds the reward fields)", query=schemas.PageQuery,
+            responses={200: schemas.AccountsAnswer}, errors=(406,))
 def list_member_accounts(user_guid, member_guid):
     page, per_page, offset = _page()
     rows, total = holdings.list_accounts(state_db(), request_now(), _client_id(), user_guid, member_guid,
@@ -252,32 +266,36 @@ def list_member_accounts(user_guid, member_guid):
 
 
 @bp.get(MEMBER + "/accounts/<account_guid>")
-@documented(summary="Read an account by member (beta Accept adds the reward fields)", errors=(406,))
+@documented(summary="Read an account by member (beta Accept adds the reward fields)",
+            responses={200: schemas.AccountAnswer}, errors=(406,))
 def read_account_by_member(user_guid, member_guid, account_guid):
     row = holdings.read_account(state_db(), request_now(), _client_id(), user_guid, account_guid, member_guid)
     return answer({"account": schemas.account(row, _beta())})
 
 
 @bp.get("/users/<user_guid>/transactions")
-@documented(summary="List transactions for a user", query=schemas.TransactionQuery, errors=(406,))
+@documented(summary="List transactions for a user", query=schemas.TransactionQuery,
+            responses={200: schemas.TransactionsAnswer}, errors=(406,))
 def list_user_transactions(user_guid):
     return _transactions_answer(user_guid)
 
 
 @bp.get("/users/<user_guid>/accounts/<account_guid>/transactions")
-@documented(summary="List account transactions", query=schemas.TransactionQuery, errors=(406,))
+@documented(summary="List account transactions", query=schemas.TransactionQuery,
+            responses={200: schemas.TransactionsAnswer}, errors=(406,))
 def list_account_transactions(user_guid, account_guid):
     return _transactions_answer(user_guid, account_guid=account_guid)
 
 
 @bp.get(MEMBER + "/transactions")
-@documented(summary="List member transactions", query=schemas.TransactionQuery, errors=(406,))
+@documented(summary="List member transactions", query=schemas.TransactionQuery,
+            responses={200: schemas.TransactionsAnswer}, errors=(406,))
 def list_member_transactions(user_guid, member_guid):
     return _transactions_answer(user_guid, member_guid=member_guid)
 
 
 @bp.get("/users/<user_guid>/transactions/<transaction_guid>")
-@documented(summary="Read a transaction", errors=(406,))
+@documented(summary="Read a transaction", responses={200: schemas.TransactionAnswer}, errors=(406,))
 def read_transaction(user_guid, transaction_guid):
     row = holdings.read_transaction(state_db(), request_now(), _client_id(), user_guid, transaction_guid)
     return answer({"transaction": schemas.transaction(row)})
@@ -286,14 +304,16 @@ def read_transaction(user_guid, transaction_guid):
 # -- what the premium jobs gathered (404 until the job has completed) -------------------
 
 @bp.get(MEMBER + "/account_numbers")
-@documented(summary="List account numbers (after a completed verify)", errors=(406,))
+@documented(summary="List account numbers (after a completed verify)",
+            responses={200: schemas.AccountNumbersAnswer}, errors=(406,))
 def list_account_numbers(user_guid, member_guid):
     rows, _ = premium.list_results(state_db(), request_now(), _client_id(), user_guid, member_guid, "account_number")
     return answer({"account_numbers": [schemas.account_number(r) for r in rows]})
 
 
 @bp.get("/users/<user_guid>/accounts/<account_guid>/account_numbers")
-@documented(summary="List account numbers by account (after a completed verify)", errors=(406,))
+@documented(summary="List account numbers by account (after a completed verify)",
+            responses={200: schemas.AccountNumbersAnswer}, errors=(406,))
 def list_account_numbers_by_account(user_guid, account_guid):
     db, now = state_db(), request_now()
     account = holdings.read_account(db, now, _client_id(), user_guid, account_guid)
@@ -303,7 +323,8 @@ def list_account_numbers_by_account(user_guid, account_guid):
 
 
 @bp.get(MEMBER + "/account_owners")
-@documented(summary="List account owners (after a completed identify)", errors=(406,))
+@documented(summary="List account owners (after a completed identify)",
+            responses={200: schemas.AccountOwnersAnswer}, errors=(406,))
 def list_account_owners(user_guid, member_guid):
     rows, _ = premium.list_results(state_db(), request_now(), _client_id(), user_guid, member_guid, "account_owner")
     return answer({"account_owners": [schemas.account_owner(r) for r in rows]})
@@ -311,7 +332,7 @@ def list_account_owners(user_guid, member_guid):
 
 @bp.get(MEMBER + "/statements")
 @documented(summary="List member statements (after a completed fetch_statements)", query=schemas.PageQuery,
-            errors=(406,))
+            responses={200: schemas.StatementsAnswer}, errors=(406,))
 def list_member_statements(user_guid, member_guid):
     page, per_page, offset = _page()
     rows, total = premium.list_results(state_db(), request_now(), _client_id(), user_guid, member_guid,
@@ -321,21 +342,24 @@ def list_member_statements(user_guid, member_guid):
 
 
 @bp.get(MEMBER + "/statements/<statement_guid>")
-@documented(summary="Read a member statement (after a completed fetch_statements)", errors=(406,))
+@documented(summary="Read a member statement (after a completed fetch_statements)",
+            responses={200: schemas.StatementAnswer}, errors=(406,))
 def read_member_statement(user_guid, member_guid, statement_guid):
     row = premium.read_statement(state_db(), request_now(), _client_id(), user_guid, member_guid, statement_guid)
     return answer({"statement": schemas.statement(row)})
 
 
 @bp.get(MEMBER + "/rewards")
-@documented(summary="List rewards (beta Accept header)", errors=(403, 406))
+@documented(summary="List rewards (beta Accept header)", media_types=(auth.BETA,),
+            responses={200: schemas.RewardsAnswer}, errors=(403, 406))
 def list_rewards(user_guid, member_guid):
     rows = holdings.list_rewards(state_db(), request_now(), _client(), user_guid, member_guid)
     return answer({"rewards": [schemas.reward(r) for r in rows]})
 
 
 @bp.get(MEMBER + "/rewards/<reward_guid>")
-@documented(summary="Read a reward (beta Accept header)", errors=(403, 406))
+@documented(summary="Read a reward (beta Accept header)", media_types=(auth.BETA,),
+            responses={200: schemas.RewardAnswer}, errors=(403, 406))
 def read_reward(user_guid, member_guid, reward_guid):
     row = holdings.read_reward(state_db(), request_now(), _client(), user_guid, member_guid, reward_guid)
     return answer({"reward": schemas.reward(row)})

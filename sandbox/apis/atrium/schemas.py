@@ -3,7 +3,7 @@ objects of each response (field sets and order as in MX's SDK models and docs sa
 nulls explicit, instants as ISO 8601 with an offset)."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from sandbox.core.timeutil import to_offset_text
 
@@ -93,8 +93,11 @@ class InstitutionQuery(_Body):
 
 class PageQuery(_Body):
     """MX's paging parameters; read leniently by ``paging`` (unusable values fall back)."""
-    page = Text(metadata={"description": "Specify current page (default 1)."})
-    records_per_page = Text(metadata={"description": "Specify records per page (default 25, at most 100)."})
+    page = Text(metadata={"description": "Specify current page (default 1).", "type": "integer",
+                          "default": 1, "minimum": 1})
+    records_per_page = Text(metadata={"description": "Specify records per page (default 25, at most 100).",
+                                      "type": "integer", "default": DEFAULT_PER_PAGE, "minimum": 1,
+                                      "maximum": MAX_PER_PAGE})
 
 
 class TransactionQuery(PageQuery):
@@ -109,6 +112,121 @@ class ErrorMessage(Schema):
 class ErrorSchema(Schema):
     """``{"error": {"message": "..."}}`` (specs/README.md Atrium decision 1)."""
     error = fields.Nested(ErrorMessage, required=True)
+
+
+# -- the response objects' shapes (what the builders below return; the OpenAPI document
+#    is made of these, and the test suite checks every answer against it) ----------------
+
+def _text(**kwargs):
+    return fields.String(required=True, **kwargs)
+
+
+def _maybe(field_class=fields.String, **kwargs):
+    return field_class(required=True, allow_none=True, **kwargs)
+
+
+class UserOut(Schema):
+    guid = _text()
+    identifier = _maybe()
+    is_disabled = fields.Boolean(required=True)
+    metadata = _maybe()
+
+
+class MemberOut(Schema):
+    aggregated_at = _maybe(metadata={"format": "date-time"})
+    connection_status = _text()
+    guid = _text()
+    identifier = _maybe()
+    institution_code = _text()
+    is_being_aggregated = fields.Boolean(required=True)
+    is_oauth = fields.Boolean(required=True)
+    metadata = _maybe()
+    name = _maybe()
+    oauth_window_uri = _maybe()
+    status = _text()
+    successfully_aggregated_at = _maybe()
+    user_guid = _text()
+
+
+class ChoiceOut(Schema):
+    label = _text()
+    value = _text()
+
+
+class ChallengeOut(Schema):
+    field_name = _text()
+    guid = _text()
+    label = _text()
+    type = _text()
+    image_data = fields.String(metadata={"description": "IMAGE challenges: a data URI"})
+    options = fields.List(fields.Nested(ChoiceOut), metadata={"description": "OPTIONS challenges"})
+
+
+class MemberStatusOut(Schema):
+    aggregated_at = _maybe()
+    challenges = fields.List(fields.Nested(ChallengeOut), metadata={"description": "when CHALLENGED"})
+    connection_status = _text()
+    guid = _text()
+    has_processed_accounts = fields.Boolean(required=True)
+    has_processed_transactions = fields.Boolean(required=True)
+    is_authenticated = fields.Boolean(required=True)
+    is_being_aggregated = fields.Boolean(required=True)
+    status = _text()
+    successfully_aggregated_at = _maybe()
+
+
+class InstitutionOut(Schema):
+    code = _text()
+    medium_logo_url = _maybe()
+    name = _text()
+    small_logo_url = _maybe()
+    supports_account_identification = fields.Boolean(required=True)
+    supports_account_statement = fields.Boolean(required=True)
+    supports_account_verification = fields.Boolean(required=True)
+    supports_oauth = fields.Boolean(required=True)
+    supports_transaction_history = fields.Boolean(required=True)
+    url = _maybe()
+
+
+class CredentialOut(Schema):
+    guid = _text()
+    field_name = _text()
+    label = _text()
+    type = _text()
+    display_order = fields.Integer(required=True)
+
+
+_NUMBER_FIELDS = {"apr", "apy", "available_balance", "available_credit", "balance", "cash_balance",
+                  "cash_surrender_value", "credit_limit", "death_benefit", "holdings_value", "interest_rate",
+                  "last_payment", "loan_amount", "minimum_balance", "minimum_payment", "original_balance",
+                  "payoff_balance", "pay_out_amount", "premium_amount", "total_account_value", "amount",
+                  "latitude", "longitude", "day_payment_is_due", "merchant_category_code"}
+_FLAG_FIELDS = {"is_closed", "is_bill_pay", "is_direct_deposit", "is_expense", "is_fee", "is_income",
+                "is_international", "is_overdraft_fee", "is_payroll_advance", "is_subscription"}
+
+
+def _record(name: str, names, optional=()) -> type[Schema]:
+    """A record whose every field is present (null where unknown): numbers, flags, text."""
+    def field(n, required=True):
+        kind = fields.Float if n in _NUMBER_FIELDS else fields.Boolean if n in _FLAG_FIELDS else fields.String
+        return kind(required=required, allow_none=True)
+    spec = {n: field(n) for n in names}
+    spec.update({n: field(n, required=False) for n in optional})
+    return Schema.from_dict(spec, name=name)
+
+
+PaginationOut = Schema.from_dict({n: fields.Integer(required=True) for n in
+                                  ("current_page", "per_page", "total_entries", "total_pages")}, name="PaginationOut")
+
+
+def _one(name: str, key: str, item) -> type[Schema]:
+    return Schema.from_dict({key: fields.Nested(item, required=True)}, name=name)
+
+
+def _page_of(name: str, key: str, item) -> type[Schema]:
+    return Schema.from_dict({key: fields.List(fields.Nested(item), required=True),
+                             "pagination": fields.Nested(PaginationOut, required=True)}, name=name)
+
 
 
 user_body = UserBody()
@@ -298,3 +416,44 @@ def reward(row: dict) -> dict:
         "updated_at": instant(row["updated_at"]),
         "user_guid": row["user_guid"],
     }
+
+
+AccountOut = _record("AccountOut", ACCOUNT_FIELDS, optional=BETA_ACCOUNT_FIELDS)   # beta adds five
+TransactionOut = _record("TransactionOut", TRANSACTION_FIELDS)
+RewardOut = Schema.from_dict({
+    "account_guid": _maybe(), "balance": _maybe(fields.Float), "balance_type": _maybe(),
+    "created_at": _maybe(), "description": _maybe(), "expires_on": _maybe(), "guid": _text(),
+    "member_guid": _text(), "unit_type": _maybe(), "updated_at": _maybe(), "user_guid": _text()}, name="RewardOut")
+
+# the answers, envelopes included
+UserAnswer = _one("UserAnswer", "user", UserOut)
+UsersAnswer = _page_of("UsersAnswer", "users", UserOut)
+InstitutionAnswer = _one("InstitutionAnswer", "institution", InstitutionOut)
+InstitutionsAnswer = _page_of("InstitutionsAnswer", "institutions", InstitutionOut)
+CredentialsAnswer = Schema.from_dict({"credentials": fields.List(fields.Nested(CredentialOut), required=True)},
+                                     name="CredentialsAnswer")
+MemberAnswer = _one("MemberAnswer", "member", MemberOut)
+MembersAnswer = _page_of("MembersAnswer", "members", MemberOut)
+MemberStatusAnswer = _one("MemberStatusAnswer", "member", MemberStatusOut)
+ChallengesAnswer = Schema.from_dict({"challenges": fields.List(fields.Nested(ChallengeOut), required=True)},
+                                    name="ChallengesAnswer")
+AccountsAnswer = _page_of("AccountsAnswer", "accounts", AccountOut)
+TransactionsAnswer = _page_of("TransactionsAnswer", "transactions", TransactionOut)
+RewardsAnswer = Schema.from_dict({"rewards": fields.List(fields.Nested(RewardOut), required=True)},
+                                 name="RewardsAnswer")
+RewardAnswer = _one("RewardAnswer", "reward", RewardOut)
+AccountAnswer = _one("AccountAnswer", "account", AccountOut)
+TransactionAnswer = _one("TransactionAnswer", "transaction", TransactionOut)
+CreditCardProductOut = Schema.from_dict({
+    "annual_fee": _maybe(fields.Float), "guid": _text(), "name": _maybe(),
+    **{flag: _maybe(fields.Boolean) for flag in CREDIT_CARD_PRODUCT_FLAGS}}, name="CreditCardProductOut")
+CreditCardProductAnswer = _one("CreditCardProductAnswer", "credit_card_product", CreditCardProductOut)
+AccountNumberOut = _record("AccountNumberOut", ACCOUNT_NUMBER_FIELDS)
+AccountOwnerOut = _record("AccountOwnerOut", ACCOUNT_OWNER_FIELDS)
+StatementOut = _record("StatementOut", STATEMENT_FIELDS)
+AccountNumbersAnswer = Schema.from_dict({"account_numbers": fields.List(fields.Nested(AccountNumberOut), required=True)},
+                                        name="AccountNumbersAnswer")
+AccountOwnersAnswer = Schema.from_dict({"account_owners": fields.List(fields.Nested(AccountOwnerOut), required=True)},
+                                       name="AccountOwnersAnswer")
+StatementsAnswer = _page_of("StatementsAnswer", "statements", StatementOut)
+StatementAnswer = _one("StatementAnswer", "statement", StatementOut)

@@ -19,6 +19,10 @@ API = ApiPackage.assemble(
     security={
         "ClientId": {"type": "apiKey", "in": "header", "name": auth.CLIENT_HEADER},
         "RequestHash": {"type": "apiKey", "in": "header", "name": auth.HASH_HEADER,
-                        "description": "lowercase hex SHA-256 of path + ?query + raw body + client secret"},
+                        "description": (
+                            "The request hash: the lowercase hex SHA-256 of the UTF-8 bytes of the path as "
+                            "sent (with or without the /eagleeye mount prefix), then ?query when there is "
+                            "one, then the raw request body (nothing for a GET), then the client secret. "
+                            "Example: sha256('/wallet/1000' + 'SECRET'). Both headers are required.")},
     },
 )

@@ -12,7 +12,7 @@ from marshmallow import Schema
 from sandbox.core.clock import request_now
 from sandbox.core.context import current, state_db
 from sandbox.core.http import answer, json_body, query
-from sandbox.core.openapi import AnyObject, documented
+from sandbox.core.openapi import documented
 
 from . import schemas, service
 from .auth import authenticate
@@ -44,7 +44,7 @@ def _listing(order_by: str, limit: int, offset: int, page, render):
 @bp.post("/services/wallet")
 @bp.post("/wallet")
 @documented(summary="Create a wallet with its identities", body=schemas.CreateWalletSchema,
-            responses={201: AnyObject}, errors=(409,))
+            responses={201: schemas.CreatedWalletOut}, errors=(409,))
 def create_wallet():
     created = service.create_wallet(state_db(), request_now(), json_body(schemas.create_wallet_schema))
     body = wallet_json(created["wallet"])
@@ -60,14 +60,15 @@ def delete_wallet(wallet_id):
 
 
 @bp.get("/wallet")
-@documented(summary="Find a wallet by identity value", query=schemas.IdentityValueQuery)
+@documented(summary="Find a wallet by identity value", query=schemas.IdentityValueQuery,
+            responses={200: schemas.WalletOut})
 def find_wallet():
     value = query(schemas.identity_value_query)["identity_value"]
     return answer(wallet_json(service.wallet_by_identity(state_db(), value)))
 
 
 @bp.get("/wallet/<wallet_id>")
-@documented(summary="Get a wallet")
+@documented(summary="Get a wallet", responses={200: schemas.WalletOut})
 def get_wallet(wallet_id):
     return answer(wallet_json(service.require_wallet(state_db(), wallet_id)))
 
@@ -75,7 +76,7 @@ def get_wallet(wallet_id):
 # -- accounts ----------------------------------------------------------------------------------
 
 @bp.get("/wallet/<wallet_id>/accounts")
-@documented(summary="List a wallet's accounts", query=schemas.accounts_query)
+@documented(summary="List a wallet's accounts", query=schemas.accounts_query, responses={200: schemas.AccountsPage})
 def list_accounts(wallet_id):
     filters, limit, offset = _list_args(schemas.accounts_query, schemas.ACCOUNT_FILTERS)
     page = service.list_accounts(state_db(), wallet_id, filters, limit, offset)
@@ -83,14 +84,14 @@ def list_accounts(wallet_id):
 
 
 @bp.get("/wallet/<wallet_id>/account/<account_id>")
-@documented(summary="Get an account and its balances")
+@documented(summary="Get an account and its balances", responses={200: schemas.AccountOut})
 def get_account(wallet_id, account_id):
     return answer(account_json(service.require_account(state_db(), wallet_id, account_id)))
 
 
 @bp.post("/wallet/<wallet_id>/scheme/<scheme_id>/account")
 @documented(summary="Open a points account for a scheme", body=schemas.OpenAccountSchema,
-            responses={201: AnyObject}, errors=(409,))
+            responses={201: schemas.AccountOut}, errors=(409,))
 def open_points_account(wallet_id, scheme_id):
     data = json_body(schemas.open_account_schema)
     return answer(account_json(service.open_points_account(state_db(), request_now(), wallet_id, scheme_id, data)), 201)
@@ -98,7 +99,8 @@ def open_points_account(wallet_id, scheme_id):
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/credit")
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/earn")
-@documented(summary="Credit (or earn) points on an account", body=schemas.PointsMovementSchema)
+@documented(summary="Credit (or earn) points on an account", body=schemas.PointsMovementSchema,
+            responses={200: schemas.AccountTransactionOut})
 def credit_account(wallet_id, account_id):
     data = json_body(schemas.points_movement_schema)
     credit = service.earn_points if request.path.endswith("/earn") else service.credit_points
@@ -107,7 +109,8 @@ def credit_account(wallet_id, account_id):
 
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/transaction/<account_transaction_id>/void")
-@documented(summary="Void an account transaction (a credit, debit or earn)", errors=(422,))
+@documented(summary="Void an account transaction (a credit, debit or earn)",
+            responses={200: schemas.AccountTransactionOut}, errors=(422,))
 def void_account_transaction(wallet_id, account_id, account_transaction_id):
     posting = service.void_account_transaction(state_db(), request_now(), wallet_id, account_id,
                                                account_transaction_id)
@@ -116,7 +119,7 @@ def void_account_transaction(wallet_id, account_id, account_transaction_id):
 
 @bp.post("/wallet/<wallet_id>/campaign/<campaign_id>/account")
 @documented(summary="Issue a campaign's coupon account to a wallet", body=schemas.CampaignAccountSchema,
-            responses={201: AnyObject}, errors=(422,))
+            responses={201: schemas.AccountOut}, errors=(422,))
 def open_campaign_account(wallet_id, campaign_id):
     data = json_body(schemas.campaign_account_schema)
     return answer(account_json(service.open_campaign_account(state_db(), request_now(), wallet_id, campaign_id,
@@ -124,7 +127,8 @@ def open_campaign_account(wallet_id, campaign_id):
 
 
 @bp.patch("/wallet/<wallet_id>/account/<account_id>/debit")
-@documented(summary="Debit points from an account", body=schemas.PointsMovementSchema, errors=(422,))
+@documented(summary="Debit points from an account", body=schemas.PointsMovementSchema,
+            responses={200: schemas.AccountTransactionOut}, errors=(422,))
 def debit_account(wallet_id, account_id):
     data = json_body(schemas.points_movement_schema)
     posting = service.debit_points(state_db(), request_now(), wallet_id, account_id, data)
@@ -132,7 +136,8 @@ def debit_account(wallet_id, account_id):
 
 
 @bp.get("/wallet/<wallet_id>/account/<account_id>/transactions")
-@documented(summary="List an account's transactions", query=schemas.account_transactions_query)
+@documented(summary="List an account's transactions", query=schemas.account_transactions_query,
+            responses={200: schemas.AccountTransactionsPage})
 def list_account_transactions(wallet_id, account_id):
     filters, limit, offset = _list_args(schemas.account_transactions_query, schemas.ACCOUNT_TRANSACTION_FILTERS)
     page = service.list_account_transactions(state_db(), wallet_id, account_id, filters, limit, offset)
@@ -142,7 +147,8 @@ def list_account_transactions(wallet_id, account_id):
 # -- wallet transactions ------------------------------------------------------------------------
 
 @bp.get("/wallet/<wallet_id>/transactions")
-@documented(summary="List a wallet's transactions", query=schemas.wallet_transactions_query)
+@documented(summary="List a wallet's transactions", query=schemas.wallet_transactions_query,
+            responses={200: schemas.WalletTransactionsPage})
 def list_wallet_transactions(wallet_id):
     args = query(schemas.wallet_transactions_query)
     filters = {column: args[name] for name, column in schemas.WALLET_TRANSACTION_FILTERS.items() if name in args}
@@ -157,7 +163,8 @@ def list_wallet_transactions(wallet_id):
 
 
 @bp.get("/wallet/transaction")
-@documented(summary="Find a wallet transaction by its reference", query=schemas.ReferenceQuery)
+@documented(summary="Find a wallet transaction by its reference", query=schemas.ReferenceQuery,
+            responses={200: schemas.WalletTransactionOut})
 def find_wallet_transaction():
     reference = query(schemas.reference_query)["reference"]
     return answer(wallet_transaction_json(*service.wallet_transaction_by_reference(state_db(), reference)))
@@ -166,7 +173,7 @@ def find_wallet_transaction():
 @bp.post("/services/wallet/<wallet_id>/transaction/credit")
 @bp.post("/services/wallet/<wallet_id>/transaction/debit")
 @documented(summary="Credit or debit a wallet's points account (a CREDIT or DEBIT wallet transaction)",
-            body=schemas.WalletMovementSchema, responses={201: AnyObject}, errors=(422,))
+            body=schemas.WalletMovementSchema, responses={201: schemas.WalletTransactionOut}, errors=(422,))
 def wallet_movement(wallet_id):
     kind = "CREDIT" if request.path.endswith("/credit") else "DEBIT"
     data = json_body(schemas.wallet_movement_schema)
@@ -177,15 +184,16 @@ def wallet_movement(wallet_id):
 
 
 @bp.get("/wallet/<wallet_id>/transaction/<wallet_transaction_id>")
-@documented(summary="Get a wallet transaction")
+@documented(summary="Get a wallet transaction", responses={200: schemas.WalletTransactionOut})
 def get_wallet_transaction(wallet_id, wallet_transaction_id):
     row, refs = service.get_wallet_transaction(state_db(), wallet_id, wallet_transaction_id)
     return answer(wallet_transaction_json(row, refs))
 
 
 @bp.post("/services/wallet/<wallet_id>/transaction/exchange/pointsreward")
-@documented(summary="Exchange points for a reward-bank reward", body=schemas.ExchangeSchema,
-            responses={201: AnyObject, 207: AnyObject}, errors=(422,))
+@documented(summary="Exchange points for a reward-bank reward", operation_id="exchangePointsReward",
+            body=schemas.ExchangeSchema, errors=(422,),
+            responses={201: schemas.WalletTransactionOut, 207: schemas.ExchangeRollbackOut})
 def exchange(wallet_id):
     data = json_body(schemas.exchange_schema)
     result = service.exchange(state_db(), request_now(), wallet_id, data, current().caller["location"])
@@ -201,20 +209,20 @@ def exchange(wallet_id):
 
 @bp.post("/banks/pointsreward")
 @documented(summary="Create a reward bank with its rewards", body=schemas.BankCreateSchema,
-            responses={201: AnyObject})
+            responses={201: schemas.BankOut})
 def create_bank():
     data = json_body(schemas.bank_create_schema)
     return answer(bank_json(*service.create_bank(state_db(), request_now(), data)), 201)
 
 
 @bp.get("/banks/pointsreward/<bank_id>")
-@documented(summary="Get a reward bank and its rewards")
+@documented(summary="Get a reward bank and its rewards", responses={200: schemas.BankOut})
 def get_bank(bank_id):
     return answer(bank_json(*service.get_bank(state_db(), bank_id)))
 
 
 @bp.patch("/banks/pointsreward/<bank_id>")
-@documented(summary="Amend a reward bank", body=schemas.BankAmendSchema)
+@documented(summary="Amend a reward bank", body=schemas.BankAmendSchema, responses={200: schemas.BankOut})
 def amend_bank(bank_id):
     data = json_body(schemas.bank_amend_schema)
     return answer(bank_json(*service.amend_bank(state_db(), request_now(), bank_id, data)))
@@ -228,7 +236,7 @@ def delete_bank_links(wallet_id, bank_id):
 
 
 @bp.get("/banks/pointsreward/<bank_id>/rewards")
-@documented(summary="List a reward bank's rewards", query=schemas.rewards_query)
+@documented(summary="List a reward bank's rewards", query=schemas.rewards_query, responses={200: schemas.RewardsPage})
 def list_rewards(bank_id):
     filters, limit, offset = _list_args(schemas.rewards_query, schemas.REWARD_FILTERS)
     page = service.list_rewards(state_db(), bank_id, filters, limit, offset)
@@ -236,7 +244,7 @@ def list_rewards(bank_id):
 
 
 @bp.get("/wallet/<wallet_id>/bank/pointsreward/links")
-@documented(summary="List a wallet's reward-bank links", query=schemas.links_query)
+@documented(summary="List a wallet's reward-bank links", query=schemas.links_query, responses={200: schemas.LinksPage})
 def list_links(wallet_id):
     filters, limit, offset = _list_args(schemas.links_query, schemas.LINK_FILTERS)
     page = service.list_links(state_db(), wallet_id, filters, limit, offset)
@@ -245,14 +253,14 @@ def list_links(wallet_id):
 
 @bp.post("/wallet/<wallet_id>/link/bank/pointsreward/<bank_id>")
 @documented(summary="Link a wallet to a personal reward bank", body=schemas.LinkCreateSchema,
-            responses={201: AnyObject})
+            responses={201: schemas.LinkOut})
 def create_link(wallet_id, bank_id):
     data = json_body(schemas.link_create_schema)
     return answer(link_json(service.create_link(state_db(), request_now(), wallet_id, bank_id, data)), 201)
 
 
 @bp.patch("/wallet/<wallet_id>/link/bank/pointsreward/link/<link_id>")
-@documented(summary="Amend a wallet link", body=schemas.LinkAmendSchema)
+@documented(summary="Amend a wallet link", body=schemas.LinkAmendSchema, responses={200: schemas.LinkOut})
 def amend_link(wallet_id, link_id):
     data = json_body(schemas.link_amend_schema)
     return answer(link_json(service.amend_link(state_db(), request_now(), wallet_id, link_id, data)))

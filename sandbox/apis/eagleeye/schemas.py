@@ -429,3 +429,94 @@ def bank_json(row: dict, rewards: list[dict]) -> dict:
             "mode": row["mode"], "status": row["status"], "exchangeLimit": row["exchange_limit"],
             "dateCreated": air_time(row["date_created"]), "lastUpdated": air_time(row["last_updated"]),
             "rewards": [reward_json(r) for r in rewards]}
+
+
+# -- the response objects' shapes (what the renderers above return; the OpenAPI document is
+#    made of these, and the test suite checks every answer against it) ----------------------
+
+def _req(field_class=fields.String, **kwargs):
+    return field_class(required=True, **kwargs)
+
+
+def _maybe(field_class=fields.String, **kwargs):
+    return field_class(required=True, allow_none=True, **kwargs)
+
+
+def _free(description: str = "a key/value object; [] when empty, as AIR writes it"):
+    return fields.Raw(required=True, allow_none=True, metadata={"description": description})
+
+
+def _shape(schema_name: str, **spec) -> type[Schema]:
+    return Schema.from_dict(spec, name=schema_name)
+
+
+DatesOut = _shape("DatesOut", start=_maybe(), end=_maybe())
+BalancesOut = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+WalletOut = _shape(
+    "WalletOut", walletId=_req(), friendlyName=_maybe(), status=_maybe(), type=_maybe(), state=_maybe(),
+    meta=_free(), dateCreated=_maybe(), lastUpdated=_maybe(),
+    relationships=_req(fields.Dict, keys=fields.String(), values=fields.List(fields.Raw())))
+IdentityOut = _shape(
+    "IdentityOut", identityId=_req(), walletId=_req(), type=_maybe(), friendlyName=_maybe(), value=_maybe(),
+    safeValue=_maybe(), secret=_maybe(), dates=_req(fields.Nested, nested=DatesOut), meta=_free(),
+    state=_maybe(), status=_maybe(), dateCreated=_maybe(), lastUpdated=_maybe(), mobileWallet=_free("null"))
+
+
+class CreatedWalletOut(WalletOut):
+    identities = _req(fields.List, cls_or_instance=fields.Nested(IdentityOut))
+
+
+
+AccountOut = _shape(
+    "AccountOut", accountId=_req(), walletId=_req(), campaignId=_maybe(), type=_maybe(), clientType=_maybe(),
+    status=_maybe(), state=_maybe(), dates=_req(fields.Nested, nested=DatesOut), meta=_free(),
+    dateCreated=_maybe(), lastUpdated=_maybe(), overrides=_free("[]"), balances=BalancesOut,
+    relationships=_free("[]"), mobileWallet=_free("null"))
+AccountTransactionOut = _shape(
+    "AccountTransactionOut", accountTransactionId=_req(), parentAccountTransactionId=_maybe(), accountId=_req(),
+    account=fields.Nested(AccountOut, metadata={"description": "write answers: the account right after"}),
+    event=_maybe(), value=_maybe(fields.Integer), source=_req(fields.Integer), status=_maybe(),
+    balancesBefore=_maybe(fields.Dict, keys=fields.String(), values=fields.Integer()),
+    balancesAfter=_maybe(fields.Dict, keys=fields.String(), values=fields.Integer()),
+    transactionDetails=_free(), properties=_free(), dateCreated=_maybe(), lastUpdated=_maybe())
+LocationOut = _shape("LocationOut", storeId=_maybe(), storeParentId=_maybe(), incomingIdentifier=_maybe(),
+                     parentIncomingIdentifier=_maybe())
+WalletTransactionOut = _shape(
+    "WalletTransactionOut", walletTransactionId=_req(), parentWalletTransactionId=_maybe(), walletId=_req(),
+    reference=_maybe(), transactionDateTime=_maybe(), transactionDateTimeOffset=_maybe(), identityId=_maybe(),
+    identity=_free("null"), type=_maybe(), status=_maybe(), meta=_free(), state=_maybe(), expiryDate=_maybe(),
+    accounts=_req(fields.List, cls_or_instance=fields.Dict(), metadata={
+        "description": "write answers: the account transactions; reads: {accountId, accountTransactionId}"}),
+    basket=_free("{contents, summary, payment}"), channel=_maybe(),
+    location=_req(fields.Nested, nested=LocationOut), dateCreated=_maybe(), lastUpdated=_maybe())
+ExchangeRollbackOut = _shape(
+    "ExchangeRollbackOut", walletTransaction=_req(fields.Nested, nested=WalletTransactionOut),
+    accountTransactions=_req(fields.List, cls_or_instance=fields.Nested(AccountTransactionOut)),
+    errors=_req(fields.List, cls_or_instance=fields.Raw()))
+LinkOut = _shape(
+    "LinkOut", pointsRewardBankWalletLinkId=_req(), walletId=_req(), pointsRewardBankId=_req(),
+    pointsRewardBankRewardId=_maybe(), type=_maybe(), status=_maybe(), state=_maybe(), validFrom=_maybe(),
+    validTo=_maybe(), dateCreated=_maybe(), lastUpdated=_maybe())
+RewardOut = _shape(
+    "RewardOut", pointsRewardBankRewardId=_req(), pointsRewardBankId=_req(), resourceType=_maybe(),
+    resourceId=_maybe(), threshold=_maybe(fields.Integer), cost=_maybe(fields.Integer), status=_maybe(),
+    dateCreated=_maybe(), lastUpdated=_maybe(), reasonCode=_maybe())
+BankOut = _shape(
+    "BankOut", pointsRewardBankId=_req(), name=_maybe(), reference=_maybe(), mode=_maybe(), status=_maybe(),
+    exchangeLimit=_maybe(fields.Integer), dateCreated=_maybe(), lastUpdated=_maybe(),
+    rewards=_req(fields.List, cls_or_instance=fields.Nested(RewardOut)))
+OrderOut = _shape("OrderOut", name=_req(), order=_req())
+
+
+def page_of(name: str, item) -> type[Schema]:
+    """AIR's list envelope around ``item``."""
+    return _shape(name, total=_req(fields.Integer), orderBy=_req(fields.List, cls_or_instance=fields.Nested(OrderOut)),
+                  limit=_req(fields.Integer), offset=_req(fields.Integer),
+                  results=_req(fields.List, cls_or_instance=fields.Nested(item)))
+
+
+AccountsPage = page_of("AccountsPage", AccountOut)
+AccountTransactionsPage = page_of("AccountTransactionsPage", AccountTransactionOut)
+WalletTransactionsPage = page_of("WalletTransactionsPage", WalletTransactionOut)
+RewardsPage = page_of("RewardsPage", RewardOut)
+LinksPage = page_of("LinksPage", LinkOut)

@@ -22,6 +22,7 @@ from .schemas import (AccountQuerySchema, BulkRedeemSchema, DebitResultSchema, N
                       reward_json, WebhookEndpointSchema, webhook_endpoint_json, webhook_endpoint_schema)
 
 bp = Blueprint("saasquatch", __name__)
+# Operation ids are the vendor's own (operationId in SaaSquatch's published API description).
 BASE = "/api/v1/<tenant_alias>"
 
 
@@ -44,7 +45,7 @@ def _call(fn, *args):
 
 
 @bp.get(f"{BASE}/reward/balance")
-@documented(summary="List reward balances", query=AccountQuerySchema,
+@documented(summary="List reward balances", operation_id="listRewardBalances", query=AccountQuerySchema,
             responses={200: RewardBalanceSchema(many=True)})
 def reward_balances(tenant_alias):
     given = query(account_query_schema)
@@ -53,7 +54,7 @@ def reward_balances(tenant_alias):
 
 
 @bp.post(f"{BASE}/credit/bulkredeem")
-@documented(summary="Debit a reward balance", body=BulkRedeemSchema,
+@documented(summary="Debit a reward balance", operation_id="debitRewardBalance", body=BulkRedeemSchema,
             responses={200: DebitResultSchema}, errors=(402,))
 def bulk_redeem(tenant_alias):
     body = _body(bulk_redeem_schema)
@@ -61,7 +62,7 @@ def bulk_redeem(tenant_alias):
 
 
 @bp.get(f"{BASE}/reward")
-@documented(summary="List an account's rewards", query=AccountQuerySchema,
+@documented(summary="List an account's rewards", operation_id="getRewards", query=AccountQuerySchema,
             responses={200: RewardSchema(many=True)})
 def list_rewards(tenant_alias):
     given = query(account_query_schema)
@@ -70,13 +71,13 @@ def list_rewards(tenant_alias):
 
 
 @bp.get(f"{BASE}/reward/<reward_id>")
-@documented(summary="Lookup a single reward", responses={200: RewardSchema})
+@documented(summary="Lookup a single reward", operation_id="lookupReward", responses={200: RewardSchema})
 def get_reward(tenant_alias, reward_id):
     return answer(reward_json(_call(service.get_reward, reward_id)))
 
 
 @bp.post(f"{BASE}/credit/<reward_id>/redeem")
-@documented(summary="Redeem a single reward", body=RedeemSchema,
+@documented(summary="Redeem a single reward", operation_id="debitReward", body=RedeemSchema,
             responses={200: DebitResultSchema}, errors=(402,))
 def redeem_reward(tenant_alias, reward_id):
     body = _body(redeem_schema)
@@ -84,13 +85,13 @@ def redeem_reward(tenant_alias, reward_id):
 
 
 @bp.post(f"{BASE}/reward/<reward_id>/cancel")
-@documented(summary="Cancel a single reward", responses={200: RewardSchema})
+@documented(summary="Cancel a single reward", operation_id="cancelReward", responses={200: RewardSchema})
 def cancel_reward(tenant_alias, reward_id):
     return answer(reward_json(_call(service.cancel_reward, reward_id)))
 
 
 @bp.post(f"{BASE}/rewards/account/<account_id>/user/<user_id>")
-@documented(summary="Create a single reward", body=NewRewardSchema, responses={201: RewardSchema})
+@documented(summary="Create a single reward", operation_id="createReward", body=NewRewardSchema, responses={201: RewardSchema})
 def create_reward(tenant_alias, account_id, user_id):
     body = _body(new_reward_schema)
     reward = _call(service.create_reward, account_id, user_id, new_reward(body))
