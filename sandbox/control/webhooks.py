@@ -78,14 +78,14 @@ _subscription = SubscriptionBodySchema()
 
 
 @bp.get("/webhooks")
-@documented(query=WebhookFilterSchema, responses={200: WebhookListSchema})
+@documented(summary="List the webhooks emitted", query=WebhookFilterSchema, responses={200: WebhookListSchema})
 def list_webhooks():
     """Every event the APIs emitted, one row per delivery, oldest first."""
     return answer({"webhooks": events.webhooks(state_db(), **query(_filters))})
 
 
 @bp.post("/webhooks/<int:webhook_id>/redeliver")
-@documented(responses={200: WebhookSchema}, errors=(404, 409))
+@documented(summary="Send a webhook again", responses={200: WebhookSchema}, errors=(404, 409))
 def redeliver(webhook_id):
     """Send a delivery again now, with a fresh budget of attempts."""
     try:
@@ -98,7 +98,7 @@ def redeliver(webhook_id):
 
 
 @bp.post("/webhooks/subscriptions")
-@documented(body=SubscriptionBodySchema, responses={201: SubscriptionSchema})
+@documented(summary="Subscribe a URL to webhooks", body=SubscriptionBodySchema, responses={201: SubscriptionSchema})
 def subscribe():
     """Subscribe a URL to a client's events (an Atrium client id, a SaaSquatch tenant alias)."""
     data = json_body(_subscription)
@@ -114,13 +114,13 @@ def subscribe():
 
 
 @bp.get("/webhooks/subscriptions")
-@documented(responses={200: SubscriptionListSchema})
+@documented(summary="List webhook subscriptions", responses={200: SubscriptionListSchema})
 def list_subscriptions():
     return answer({"subscriptions": events.subscriptions(state_db())})
 
 
 @bp.delete("/webhooks/subscriptions/<int:subscription_id>")
-@documented(responses={204: None}, errors=(404,))
+@documented(summary="Remove a webhook subscription", responses={204: None}, errors=(404,))
 def unsubscribe(subscription_id):
     if not _storable(subscription_id) or not events.unsubscribe(state_db(), subscription_id):
         raise refused(f"no subscription {subscription_id}", status=404)
