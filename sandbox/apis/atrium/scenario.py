@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from sandbox.core import ids
-from sandbox.core.fields import SparseRecord
+from sandbox.core import events, ids
+from sandbox.core.fields import SparseRecord, absolute_url
 from sandbox.core.scenario_files import problem
 from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import to_db
@@ -158,6 +158,9 @@ class ClientSchema(_Strict):
     client_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
     api_key = fields.String(required=True, validate=validate.Length(min=1, max=500))
     features = fields.List(fields.String(validate=validate.OneOf(FEATURES)), load_default=list)
+    # subscribed at load to the client's webhooks (AGGREGATION, REWARD, CONNECTION_STATUS)
+    webhook_url = fields.String(allow_none=True, load_default=None,
+                                validate=[validate.Length(min=1, max=2000), absolute_url])
 
 
 class InstitutionSchema(_Strict):
@@ -238,6 +241,9 @@ def _seed_clients(db, clients: list[dict]) -> set:
         _unique(client["client_id"], seen, f"atrium.clients[{c}].client_id", "duplicate client_id")
     store.insert_many(db, "clients", [
         (c["client_id"], c["api_key"], _json_list(c["features"])) for c in clients])
+    for client in clients:
+        if client.get("webhook_url"):
+            events.subscribe(db, "atrium", client["client_id"], client["webhook_url"])
     return seen
 
 
