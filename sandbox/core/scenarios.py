@@ -23,6 +23,13 @@ from .timeutil import InstantRangeError, check_range, parse_instant, to_db, to_i
 CORE_STATE_TABLES = ("sandbox_sequences", "sandbox_faults", *events.STATE_TABLES)
 
 
+class StrictSchema(Schema):
+    """The base of every scenario section's schemas: an unknown key is a problem, not ignored."""
+
+    class Meta:
+        unknown = RAISE
+
+
 class InstantField(fields.Field):
     """An ISO-8601 instant (or epoch milliseconds) as an aware UTC datetime, inside the
     range the sandbox can represent (``timeutil.MIN_INSTANT`` .. ``MAX_INSTANT``)."""
