@@ -118,6 +118,48 @@ class Wrk(LoadGenerator):
         return Result(n, duration_us / 1e6, p50 / 1000, p99 / 1000, status, sockets)
 
 
+# -- one keep-alive client ------------------------------------------------------------------------
+
+class SessionLoad(LoadGenerator):
+    """One ``requests.Session`` sending the requests in turn, one at a time, as a test
+    suite or an SDK does: each request waits for the previous answer, on one kept-alive
+    connection (a new one after every answer from a server that closes it)."""
+
+    name = "session"
+    label = "one requests.Session (keep-alive), one request at a time"
+
+    def run(self, base_url, requests, seconds):
+        import requests as http
+
+        latencies, bad, errors = [], 0, 0
+        prepared = [http.Request(r.method, base_url + r.path, headers=r.headers, data=r.body or None).prepare()
+                    for r in requests]
+        with http.Session() as client:
+            started = time.perf_counter()
+            deadline = started + seconds
+            i = 0
+            while time.perf_counter() < deadline:
+                sent = time.perf_counter()
+                try:
+                    response = client.send(prepared[i % len(prepared)], timeout=10)
+                    response.content
+                except http.RequestException:
+                    errors += 1
+                    continue
+                finally:
+                    i += 1
+                latencies.append(time.perf_counter() - sent)
+                bad += not 200 <= response.status_code < 400
+            elapsed = time.perf_counter() - started
+        return Result(len(latencies), elapsed, percentile_ms(latencies, 0.50), percentile_ms(latencies, 0.99), bad, errors)
+
+
+def percentile_ms(latencies: list[float], p: float) -> float:
+    """The ``p`` percentile of ``latencies`` (seconds), in milliseconds."""
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000 if ordered else 0.0
+
+
 # -- the Python fallback ---------------------------------------------------------------------------
 
 class PythonLoad(LoadGenerator):
@@ -175,12 +217,8 @@ async def _drive(host: str, port: int, wire: list[bytes], seconds: float) -> Res
 
     await asyncio.gather(*(connection() for _ in range(CONNECTIONS)))
     elapsed = time.perf_counter() - started
-    latencies.sort()
-
-    def pct(p):
-        return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000 if latencies else 0.0
-
-    return Result(len(latencies), elapsed, pct(0.50), pct(0.99), counts["bad"], counts["sockets"])
+    return Result(len(latencies), elapsed, percentile_ms(latencies, 0.50), percentile_ms(latencies, 0.99),
+                  counts["bad"], counts["sockets"])
 
 
 async def _read_response(reader) -> tuple[int, bool]:

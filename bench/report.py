@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+from . import serving
+from .report_serving import isolation_section, isolation_targets, serving_section
 from .run import Figures
 from .servers import ROOT, WORKERS
 
@@ -89,7 +91,7 @@ def targets(f: Figures) -> list[tuple[str, str, bool]]:
     rss = max(m["rss"] for m in f.memory["sandbox"])
     found.append((f"under {WORKER_MIB:.0f} MiB resident per worker", f"{rss:.1f} MiB (largest worker)",
                   rss < WORKER_MIB))
-    return found
+    return found + isolation_targets(f)
 
 
 # -- the document --------------------------------------------------------------------------------------
@@ -107,7 +109,9 @@ def render(f: Figures, command: str) -> str:
         f"- load generator: {f.loadgen}; {f.plan.rounds} rounds of {f.plan.seconds:g} s per case "
         f"(after a {f.plan.warmup_seconds:g} s warm-up), cases interleaved within each round; medians reported",
         f"- servers: `rewards-sandbox serve --workers {WORKERS}` (request log on, as shipped, to a file) and the "
-        f"ceiling `python -m bench.ceiling --workers {WORKERS}` (the same gunicorn settings), both on loopback",
+        f"ceiling `python -m bench.ceiling --workers {WORKERS}` (the same gunicorn settings), both on loopback, "
+        f"each under both serving models (`bench.serving`); the targets are stated against the model `serve` "
+        f"ships ({serving.SHIPPED} workers) and the load generator",
         f"- load average (1, 5, 15 min): {f.load_average[0]} at the start, before any server; "
         f"{f.load_average[-1]} at the end, the benchmark's own load (two workers and the load generator) included",
         "",
@@ -121,7 +125,8 @@ def render(f: Figures, command: str) -> str:
         "",
         "## Requests per second (the same run)",
         "",
-        "Every API case goes through the full pipeline with the request journal on, as shipped.",
+        f"Every API case goes through the full pipeline with the request journal on, as shipped "
+        f"({serving.SHIPPED} workers; both models side by side below).",
         "",
         "| case | req/s | ratio to ceiling | p50 ms | p99 ms | p99 ratio | requests | not 2xx/3xx | rows written |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -141,6 +146,8 @@ def render(f: Figures, command: str) -> str:
         "redemption, an exchange each): it matches the requests served when every write succeeded (up to the "
         "16 in flight when a round ends).",
         *_bound_section(f),
+        *isolation_section(f),
+        *serving_section(f),
         "",
         "## Start-up, scenario loads, memory",
         "",
@@ -160,8 +167,7 @@ def render(f: Figures, command: str) -> str:
         "| server | worker RSS | worker PSS |",
         "|---|---|---|",
     ]
-    for name in ("sandbox", "ceiling"):
-        workers = f.memory.get(name, [])
+    for name, workers in f.memory.items():
         rss = ", ".join(f"{m['rss']:.1f}" for m in workers)
         pss = ", ".join(f"{m['pss']:.1f}" for m in workers if m["pss"] is not None)
         lines.append(f"| {name} | {rss} | {pss} |")

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cases as c
-from . import servers, worlds
-from .load import LoadGenerator
+from . import isolation, peers, servers, serving, worlds
+from .load import LoadGenerator, SessionLoad
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,13 @@ class Plan:
     load_runs: int = 7
     list_rows: tuple[int, int] = (1_000, 1_000_000)
     list_rounds: int = 3
+    isolation_samples: int = 100      # per case, model and round
+    plugin_tests: int = 100           # per round, with and without the fixture
 
 
 FULL = Plan()
 SMOKE = Plan(rounds=1, seconds=1.0, warmup_seconds=0.0, cold_runs=1, load_runs=1,
-             list_rows=(1_000, 5_000), list_rounds=1)
+             list_rows=(1_000, 5_000), list_rounds=1, isolation_samples=3, plugin_tests=3)
 
 
 @dataclass
@@ -38,6 +40,10 @@ class CaseFigures:
     case: c.Case
     rounds: list = field(default_factory=list)          # load.Result per round
     rows_added: int | None = None                       # writes: rows the successes added
+    workers: list = field(default_factory=list)         # requests per worker, largest first, per round
+
+    def add_workers(self, spread: list[int]) -> None:
+        self.workers.append(spread)
 
     @property
     def rps(self) -> float:
@@ -66,7 +72,13 @@ class Figures:
     loadgen: str
     cold_start: list = field(default_factory=list)
     ceiling_cold_start: list = field(default_factory=list)
-    throughput: list = field(default_factory=list)        # CaseFigures, ceiling first
+    throughput: list = field(default_factory=list)        # CaseFigures, ceiling first: shipped model, wrk
+    serving: dict = field(default_factory=dict)           # model -> "load"/"session" -> [CaseFigures]
+    isolation: dict = field(default_factory=dict)         # model -> [isolation.Latency], the read first
+    peers: list = field(default_factory=list)             # isolation.Latency per installed peer
+    peers_missing: list = field(default_factory=list)     # a sentence per peer not installed
+    plugin: list = field(default_factory=list)            # the fixture's seconds per test, per round
+    plugin_failed: int = 0
     memory: dict = field(default_factory=dict)            # "sandbox"/"ceiling" -> [{"rss", "pss"}, ...]
     load_default: list = field(default_factory=list)
     load_10k: list = field(default_factory=list)
@@ -121,43 +133,94 @@ def _ms(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:.0f} ms of {[round(v * 1000) for v in values]}"
 
 
-# -- requests per second ----------------------------------------------------------------------------
+# -- requests per second, the isolation cases, both serving models ----------------------------------
 
 def throughput(figures: Figures, gen: LoadGenerator, folder: Path) -> None:
+    """Every case under each serving model (``bench.serving``), driven by the load generator
+    (16 connections) and by one keep-alive client; the isolation cases under each model; the
+    peers' resets; the pytest plugin's overhead. All interleaved within each round."""
+    plan = figures.plan
     world = worlds.write_world(folder, worlds.bench_world(), "bench-world")
-    db_path, bound_db = folder / "bench.sqlite", folder / "bound.sqlite"
-    sandbox = servers.sandbox(folder / "sandbox.log", "--db", str(db_path), "--scenario", str(world))
-    ceiling = servers.ceiling(folder / "ceiling.log")
-    bound = servers.bound(folder / "bound.log", bound_db, world)
+    clients = {"load": gen, "session": SessionLoad()}
+    found_peers, figures.peers_missing = peers.available()
+    for note in figures.peers_missing:
+        say(figures, note)
+    running, targets, isolated, anchors = [], {}, {}, []
     try:
-        for server in (sandbox, ceiling, bound):
+        for model in serving.MODELS:
+            db, bound_db = folder / f"bench-{model}.sqlite", folder / f"bound-{model}.sqlite"
+            sandbox = servers.sandbox(folder / f"sandbox-{model}.log", "--db", str(db), "--scenario", str(world),
+                                      model=model)
+            ceiling = servers.ceiling(folder / f"ceiling-{model}.log", model=model)
+            bound = servers.bound(folder / f"bound-{model}.log", bound_db, world, model=model)
+            isolated[model] = servers.sandbox(folder / f"isolation-{model}.log", "--db",
+                                              str(folder / f"isolation-{model}.sqlite"), model=model)
+            running += [sandbox, ceiling, bound, isolated[model]]
+            targets[model] = [(ceiling, c.ceiling(), None), (sandbox, c.health(), None)] + \
+                             [(sandbox, case, db) for case in c.reads() + c.writes()] + \
+                             [(bound, case, bound_db) for case in c.bounds()]
+            figures.serving[model] = {client: [CaseFigures(case) for _, case, _ in targets[model]]
+                                      for client in clients}
+            figures.isolation[model] = isolation.cases()
+        for peer in found_peers:
+            anchors.append((peer, peers.start(peer, folder / f"peer-{len(anchors)}.log")))
+            running.append(anchors[-1][1])
+            figures.peers.append(isolation.Latency(peer.name))
+        for server in running:
             server.wait_healthy()
-        targets = [(ceiling, c.ceiling(), None), (sandbox, c.health(), None)] + \
-                  [(sandbox, case, db_path) for case in c.reads() + c.writes()] + \
-                  [(bound, case, bound_db) for case in c.bounds()]
-        if figures.plan.warmup_seconds:
-            for server, case, _ in targets:
-                gen.run(server.url, case.requests, figures.plan.warmup_seconds)
-        figures.throughput = [CaseFigures(case) for _, case, _ in targets]
-        added = {case.name: 0 for _, case, _ in targets}
-        for round_no in range(figures.plan.rounds):
-            for (server, case, db), found in zip(targets, figures.throughput):
-                before = _count(db, case.rows_sql)
-                result = gen.run(server.url, case.requests, figures.plan.seconds)
-                if case.rows_sql:
-                    added[case.name] += _count(db, case.rows_sql) - before
-                found.rounds.append(result)
-                say(figures, f"round {round_no + 1} {case.name}: {result.rps:.0f} req/s, p50 {result.p50_ms:.2f} ms,"
-                             f" p99 {result.p99_ms:.2f} ms, bad {result.bad_status + result.socket_errors}")
-        for found in figures.throughput:
-            if found.case.rows_sql:
-                found.rows_added = added[found.case.name]
-        figures.memory = {"sandbox": [servers.memory_mib(p) for p in sandbox.worker_pids()],
-                          "ceiling": [servers.memory_mib(p) for p in ceiling.worker_pids()]}
+        sessions = {model: isolation.session() for model in serving.MODELS}
+        for model, server in isolated.items():
+            isolation.prepare(sessions[model], server.url)
+        if plan.warmup_seconds:
+            for model in serving.MODELS:
+                for server, case, _ in targets[model]:
+                    gen.run(server.url, case.requests, plan.warmup_seconds)
+        for round_no in range(plan.rounds):
+            for model in serving.MODELS:
+                for client_name, client in clients.items():
+                    for (server, case, db), found in zip(targets[model], figures.serving[model][client_name]):
+                        _one_round(figures, found, client.run, server, case, db, f"{model}, {client.name}")
+                _isolation_round(figures, sessions[model], isolated[model], model, round_no)
+            for (peer, server), found in zip(anchors, figures.peers):
+                isolation.sample_peer(sessions[serving.SHIPPED], server.url, peer.reset_path, found,
+                                      plan.isolation_samples)
+                say(figures, f"round {round_no + 1} {peer.name}: p50 {found.p50:.2f} ms, bad {found.bad}")
+            overhead, failed = isolation.plugin_overhead(plan.plugin_tests, folder)
+            figures.plugin.append(overhead)
+            figures.plugin_failed += failed
+            say(figures, f"round {round_no + 1} {isolation.PLUGIN}: {overhead * 1000:.2f} ms, {failed} tests failed")
+        figures.throughput = figures.serving[serving.SHIPPED]["load"]
+        for model in serving.MODELS:
+            sandbox, ceiling = targets[model][1][0], targets[model][0][0]
+            suffix = "" if model == serving.SHIPPED else f" ({model} workers)"
+            figures.memory[f"sandbox{suffix}"] = [servers.memory_mib(p) for p in sandbox.worker_pids()]
+            figures.memory[f"ceiling{suffix}"] = [servers.memory_mib(p) for p in ceiling.worker_pids()]
         say(figures, f"worker memory (MiB): {figures.memory}")
     finally:
-        for server in (sandbox, ceiling, bound):
+        for server in running:
             server.stop()
+
+
+def _one_round(figures: Figures, found: CaseFigures, drive, server, case: c.Case, db, label: str) -> None:
+    counted = servers.counts_folder(server.log)
+    before, rows = serving.counts(counted), _count(db, case.rows_sql)
+    result = drive(server.url, case.requests, figures.plan.seconds)
+    found.add_workers(serving.spread(before, serving.counts(counted)))
+    if case.rows_sql:
+        found.rows_added = (found.rows_added or 0) + _count(db, case.rows_sql) - rows
+    found.rounds.append(result)
+    say(figures, f"round {len(found.rounds)} {case.name} ({label}): {result.rps:.0f} req/s, p50 {result.p50_ms:.2f} ms,"
+                 f" p99 {result.p99_ms:.2f} ms, bad {result.bad_status + result.socket_errors}")
+
+
+def _isolation_round(figures: Figures, client, server, model: str, round_no: int) -> None:
+    found = figures.isolation[model]
+    counted = servers.counts_folder(server.log)
+    before = serving.counts(counted)
+    isolation.sample(client, server.url, found, figures.plan.isolation_samples, f"{model}{round_no}")
+    found[0].add_workers(serving.spread(before, serving.counts(counted)))
+    say(figures, f"round {round_no + 1} isolation ({model}): " + ", ".join(
+        f"{case.name.split(' (')[0]} p50 {case.p50:.2f} ms" for case in found) + f"; bad {sum(x.bad for x in found)}")
 
 
 def _count(db_path: Path | None, sql: str | None) -> int:

@@ -37,7 +37,8 @@ def ceiling_command() -> list[str]:
 class Server:
     """A server process (the gunicorn master) on a loopback port; logs go to ``log``."""
 
-    def __init__(self, args: list[str], log: Path, health_path: str, env: dict | None = None):
+    def __init__(self, args: list[str], log: Path, health_path: str, env: dict | None = None,
+                 workers: int | None = WORKERS):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.health_path = health_path
@@ -45,7 +46,8 @@ class Server:
         self.started = time.perf_counter()
         clean = {k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")}
         with open(log, "ab") as out:
-            self.proc = subprocess.Popen(args + ["--port", str(self.port), "--workers", str(WORKERS)],
+            self.proc = subprocess.Popen(args + ["--port", str(self.port)]
+                                         + ([] if workers is None else ["--workers", str(workers)]),
                                          stdout=out, stderr=subprocess.STDOUT, cwd=str(ROOT),
                                          env={**clean, **(env or {})}, start_new_session=True)
 
@@ -91,16 +93,30 @@ def _answers_200(port: int, path: str) -> bool:
         conn.close()
 
 
-def sandbox(log: Path, *args: str) -> Server:
-    return Server(sandbox_command() + ["serve", *args], log, "/_sandbox/health")
+def sandbox(log: Path, *args: str, model: str | None = None) -> Server:
+    """``rewards-sandbox serve`` as users run it or, given a ``model``, through ``bench.serving``
+    (that serving model, requests counted per worker in ``<log>.counts/``)."""
+    if model is None:
+        return Server(sandbox_command() + ["serve", *args], log, "/_sandbox/health")
+    return Server(_measured(model, log, "sandbox") + ["serve", *args], log, "/_sandbox/health")
 
 
-def ceiling(log: Path) -> Server:
-    return Server(ceiling_command(), log, "/ping")
+def ceiling(log: Path, model: str | None = None) -> Server:
+    return Server(ceiling_command() if model is None else _measured(model, log, "ceiling"), log, "/ping")
 
 
-def bound(log: Path, db: Path, world: Path) -> Server:
-    return Server([sys.executable, "-m", "bench.bound", "--db", str(db), "--world", str(world)], log, "/ping")
+def bound(log: Path, db: Path, world: Path, model: str | None = None) -> Server:
+    program = [sys.executable, "-m", "bench.bound"] if model is None else _measured(model, log, "bound")
+    return Server(program + ["--db", str(db), "--world", str(world)], log, "/ping")
+
+
+def _measured(model: str, log: Path, program: str) -> list[str]:
+    return [sys.executable, "-m", "bench.serving", "--model", model, "--counts", str(counts_folder(log)), program]
+
+
+def counts_folder(log: Path) -> Path:
+    """Where a server started with a ``model`` keeps its per-worker request counters."""
+    return log.with_name(log.name + ".counts")
 
 
 def cold_starts(make, runs: int) -> list[float]:

@@ -47,6 +47,7 @@ class SandboxServer:
         from werkzeug.serving import make_server
 
         from sandbox import build_sandbox
+        from sandbox.core import dispatch
 
         self._tmp = tempfile.TemporaryDirectory(prefix="rewards-sandbox-pytest-")
         self.app = build_sandbox(str(Path(self._tmp.name) / "sandbox.sqlite"), scenario)
@@ -54,8 +55,10 @@ class SandboxServer:
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
+        self._dispatcher = dispatch.start(self.app)      # webhooks go out as from a served sandbox
 
     def stop(self):
+        self._dispatcher.stop()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
@@ -130,6 +133,12 @@ class Sandbox:
     def requests(self, **filters) -> list[dict]:
         query = urllib.parse.urlencode(filters)
         return self.control("GET", f"/requests?{query}" if query else "/requests")["requests"]
+
+    def webhooks(self, **filters) -> list[dict]:
+        """The events this test's world emitted, one per delivery, oldest first; filters
+        ``api``, ``type``, ``status`` (pending, delivered, failed, no_subscriber)."""
+        query = urllib.parse.urlencode(filters)
+        return self.control("GET", f"/webhooks?{query}" if query else "/webhooks")["webhooks"]
 
     def clear_requests(self) -> None:
         self.control("DELETE", "/requests")

@@ -46,6 +46,8 @@ class SandboxServer(BaseApplication):
             "accesslog": None,
             "errorlog": "-",
             "proc_name": "rewards-sandbox",
+            # each worker runs a webhook dispatcher; one at a time leads (sandbox.core.dispatch)
+            "post_worker_init": _start_dispatcher,
         }
         super().__init__()
 
@@ -55,6 +57,14 @@ class SandboxServer(BaseApplication):
 
     def load(self):
         return self._app
+
+
+def _start_dispatcher(worker) -> None:
+    """A sandbox app's webhook dispatcher (another WSGI app served this way has none)."""
+    from sandbox.core import dispatch
+
+    if "sandbox" in getattr(worker.wsgi, "extensions", {}):
+        dispatch.start(worker.wsgi)
 
 
 class SandboxWorker(ThreadWorker):

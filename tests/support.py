@@ -172,3 +172,58 @@ def start_server(tmp_path, world="default", workers=2, db_path=None, extra_args=
         time.sleep(0.05)
     proc.kill()
     raise RuntimeError(f"server did not become healthy:\n{Path(log_path).read_text()}")
+
+
+class Receiver:
+    """A webhook receiver: an HTTP server on a free loopback port, in a thread, recording
+    each POST (``received``: dicts of path, headers, raw body and JSON). It answers
+    ``fail_first`` requests with 503 (or closes the socket with ``drop_first``), then 200."""
+
+    def __init__(self, fail_first: int = 0, port: int = 0):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        receiver = self
+        self.received: list[dict] = []
+        self.refused = 0
+        self.fail_first = fail_first
+        self._lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with receiver._lock:
+                    failing = receiver.refused < receiver.fail_first
+                    if failing:
+                        receiver.refused += 1
+                    else:
+                        receiver.received.append({"path": self.path, "headers": dict(self.headers),
+                                                  "body": body, "json": json.loads(body)})
+                self.send_response(503 if failing else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def wait_for(self, predicate=lambda r: True, count: int = 1, timeout: float = 30.0) -> list[dict]:
+        """The received requests matching ``predicate`` once there are ``count`` of them
+        (an AssertionError after ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                found = [r for r in self.received if predicate(r)]
+            if len(found) >= count or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
+        assert len(found) >= count, f"expected {count} webhooks, received {len(found)}: {self.received}"
+        return found
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -3,7 +3,7 @@ the dashboard (``/_sandbox/ui``)."""
 from sandbox.core.apis import ControlMount
 from sandbox.dashboard import bp as dashboard_bp
 
-from . import errors, front_door, schemas
+from . import errors, front_door, schemas, webhooks  # noqa: F401  (webhooks: its routes join bp)
 from .routes import bp
 
 CONTROL = ControlMount(
@@ -13,6 +13,6 @@ CONTROL = ControlMount(
     title="rewards-sandbox control API",
     error_schema=schemas.ErrorSchema,
     security={"adminToken": {"type": "http", "scheme": "bearer"}},
-    description="Health, scenarios, reset, clock, request journal, faults, state, namespaces and snapshots.",
+    description="Health, scenarios, reset, clock, request journal, faults, state, namespaces, snapshots and webhooks.",
     extra_blueprints=((front_door.bp, ""), (dashboard_bp, "/_sandbox/ui")),
 )

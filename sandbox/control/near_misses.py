@@ -36,7 +36,9 @@ def closest(method: str, path: str) -> list[dict]:
     asked = _segments(path)
     scored = []
     for route_path, methods in _served().items():
-        score = _score(asked, _segments(route_path)) * (1.0 if method.upper() in methods else 0.85)
+        # a wrong method costs less than a wrong literal segment (a route whose
+        # placeholder swallows the segment, such as a URL parameter, must not beat the exact path)
+        score = _score(asked, _segments(route_path)) * (1.0 if method.upper() in methods else 0.9)
         if score >= MIN_SCORE:
             scored.append((-score, route_path, methods))
     scored.sort()

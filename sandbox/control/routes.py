@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Blueprint, request
 
 import sandbox
-from sandbox.core import clock, faults, journal, snapshots
+from sandbox.core import clock, events, faults, journal, snapshots
 from sandbox.core.auth import secrets_equal
 from sandbox.core.context import journal_db, namespace, runtime, state_db, state_db_path
 from sandbox.core.http import answer, json_body
@@ -109,6 +109,7 @@ def put_clock():
     except InstantRangeError as exc:
         raise refused(f"the clock cannot be set there: {exc}",
                       problems=[{"path": "frozen_at", "message": str(exc)}]) from None
+    events.materialise(db, runtime().apis, state.now())     # what the move made due, before answering
     return answer(state.describe())
 
 
@@ -119,10 +120,12 @@ def advance_clock():
     data = json_body(_clock_advance)
     try:
         by = timedelta(seconds=data["seconds"]) if "seconds" in data else parse_duration(data["by"])
-        return answer(clock.advance(state_db(), by).describe())
+        state = clock.advance(state_db(), by)
     except InstantRangeError as exc:
         raise refused(f"the clock cannot move that far: {exc}",
                       problems=[{"path": "by" if "by" in data else "seconds", "message": str(exc)}]) from None
+    events.materialise(state_db(), runtime().apis, state.now())    # what the move made due, before answering
+    return answer(state.describe())
 
 
 def _journal_filters() -> dict:

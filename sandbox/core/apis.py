@@ -85,6 +85,8 @@ class ApiPackage(Mount):
     named_faults: dict = field(default_factory=dict)
     # extra mount prefixes below the main one that serve the same routes (e.g. "/2.0")
     extra_prefixes: tuple[str, ...] = ()
+    # its events and webhooks (core.events.EventSource), if it has any
+    events: object = None
 
     @property
     def table_prefix(self) -> str:

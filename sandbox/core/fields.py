@@ -2,6 +2,8 @@
 a record checked field by field."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from marshmallow import ValidationError, fields
 
 
@@ -57,3 +59,10 @@ class SparseRecord(fields.Field):
         if problems:
             raise ValidationError(problems)
         return loaded
+
+
+def absolute_url(value: str) -> None:
+    """A validator: an absolute http:// or https:// URL (where a webhook can be sent)."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError("Must be an absolute http:// or https:// URL.")

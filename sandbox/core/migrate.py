@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlite_utils import Migrations
 
-from . import clock, faults, ids
+from . import clock, events, faults, ids
 from .db import connect, enable_wal
 
 core_migrations = Migrations("sandbox_core")
@@ -14,6 +14,11 @@ def _initial(db):
     db.executescript(
         "CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, value TEXT);"
         + clock.SCHEMA + ids.SCHEMA + faults.SCHEMA)
+
+
+@core_migrations(name="0002_events")
+def _events(db):
+    db.executescript(events.SCHEMA)
 
 
 def migrate(db, apis) -> None:

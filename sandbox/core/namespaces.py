@@ -118,10 +118,11 @@ def touch(path: str) -> None:
 
 # -- using a namespace ---------------------------------------------------------------------
 
-def hold(default_db_path: str, name: str, create=None) -> tuple[str, int]:
+def hold(default_db_path: str, name: str, create=None, mark_used: bool = True) -> tuple[str, int]:
     """(database path, lock fd) of ``name``, held in use (a shared lock) until
     ``release(fd)``. ``create(path)`` makes a missing namespace; without it a missing one
-    raises ``NamespaceNotFound``."""
+    raises ``NamespaceNotFound``. ``mark_used=False``: held without counting as a use (the
+    webhook dispatcher's visits do not keep a namespace from being evicted when idle)."""
     path = db_path_for(default_db_path, name)
     lock_path = lock_path_for(path)
     for _ in range(20):
@@ -138,7 +139,7 @@ def hold(default_db_path: str, name: str, create=None) -> tuple[str, int]:
         except FileNotFoundError:
             current = False
         if current and os.path.exists(path):
-            if _last_touch.get(path, 0.0) + _TOUCH_EVERY_S <= time.monotonic():
+            if mark_used and _last_touch.get(path, 0.0) + _TOUCH_EVERY_S <= time.monotonic():
                 touch(path)
             return path, fd
         os.close(fd)                    # dropped while we waited, or half-made: look again

@@ -11,6 +11,7 @@ import json
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from . import events
 from .apis import SeedContext
 from .clock import read_clock
 from .db import as_dicts, write_transaction
@@ -19,7 +20,14 @@ from .migrate import prepare_database
 from .scenario_files import ScenarioProblem, dumps, origin, world_document
 from .timeutil import InstantRangeError, check_range, parse_instant, to_db, to_iso
 
-CORE_STATE_TABLES = ("sandbox_sequences", "sandbox_faults")
+CORE_STATE_TABLES = ("sandbox_sequences", "sandbox_faults", *events.STATE_TABLES)
+
+
+class StrictSchema(Schema):
+    """The base of every scenario section's schemas: an unknown key is a problem, not ignored."""
+
+    class Meta:
+        unknown = RAISE
 
 
 class InstantField(fields.Field):
@@ -179,6 +187,7 @@ def load_world(db, doc: dict, provenance: dict, source: str, apis, *, startup: b
                 if section is None:
                     section = api.section_schema().load({})
                 api.seed(ctx, section)
+            events.start_world(db, apis, ctx.now)
     except ScenarioProblem as exc:
         # A seeder found a cross-reference problem (an unknown id, a duplicate): same report.
         for p in exc.problems:

@@ -25,6 +25,7 @@ PAGES = (
     Page("dashboard.requests", "Requests"),
     Page("dashboard.state_index", "State"),
     Page("dashboard.faults", "Faults"),
+    Page("dashboard.webhooks", "Webhooks"),
     Page("dashboard.snapshots", "Snapshots"),
 )
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -69,6 +70,11 @@ def state(api_name):
 def faults():
     named = {api.name: api.named_faults for api in runtime().apis if api.named_faults}
     return render_page("dashboard.faults", "faults.html", methods=METHODS, named_faults=named)
+
+
+@bp.get("/webhooks")
+def webhooks():
+    return render_page("dashboard.webhooks", "webhooks.html")
 
 
 @bp.get("/snapshots")

@@ -10,7 +10,7 @@ from flask import render_template, request
 from sandbox.control import service
 from sandbox.control.errors import refused
 from sandbox.control.routes import require_admin_token
-from sandbox.core import clock, faults, journal, snapshots
+from sandbox.core import clock, events, faults, journal, snapshots
 from sandbox.core.context import journal_db, namespace, runtime, state_db, state_db_path
 from sandbox.core.namespaces import DEFAULT, list_namespaces
 from sandbox.core.timeutil import to_iso
@@ -93,6 +93,16 @@ def state_part(api_name):
 @part("/faults")
 def faults_part():
     return _render("faults.html", faults=faults.all_faults(state_db()))
+
+
+@part("/webhooks")
+def webhooks_part():
+    db = state_db()
+    shown = events.webhooks(db)[-ROWS_SHOWN:]
+    shown.reverse()                     # newest first
+    attempts = events.attempts_of(db, [w["id"] for w in shown])
+    return _render("webhooks.html", webhooks=shown, attempts=attempts, subscriptions=events.subscriptions(db),
+                   limit=ROWS_SHOWN)
 
 
 @part("/snapshots")

@@ -13,6 +13,7 @@ from sandbox.core.scenario_files import ScenarioProblem, read_file
 from sandbox.core.errors import validation_problems
 
 from .matching import MissingCapture, differences, dig, substitute
+from . import webhooks
 from .steps import step_list
 
 
@@ -147,11 +148,15 @@ def _run_step(step: dict, doc: dict, transport, captured: dict) -> StepResult:
     started = time.perf_counter()
     problems: list[str] = []
     try:
+        expected_webhooks = step.get("expect_webhooks")
+        before = webhooks.newest_id(transport) if expected_webhooks else 0
         if step.get("clock"):
             _move_clock(transport, step["clock"])
         method, path, headers, body = build_request(substitute(step["request"], captured), doc)
         reply = transport.send(method, path, headers, body)
         problems = check(substitute(step["expect"], captured), reply)
+        if expected_webhooks:
+            problems += webhooks.check(substitute(expected_webhooks, captured), transport, before)
         if not problems:
             data = reply.json()
             for name, dotted in step["capture"].items():

@@ -62,6 +62,15 @@ class ExpectSchema(Schema):
     body = fields.String()
 
 
+class WebhookExpectSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    api = fields.String(required=True)
+    type = fields.String(required=True)
+    payload = fields.Dict(keys=fields.String(), load_default=dict)
+
+
 class StepSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -71,6 +80,8 @@ class StepSchema(Schema):
     request = fields.Nested(RequestSchema, required=True)
     expect = fields.Nested(ExpectSchema, load_default=dict)
     capture = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    # events this step must cause (matched among those emitted since it began)
+    expect_webhooks = fields.List(fields.Nested(WebhookExpectSchema))
 
 
 step_list = StepSchema(many=True)

@@ -52,11 +52,14 @@ class InProcess:
 
     def start(self, doc: dict, provenance: dict, source: str) -> None:
         from sandbox import build_sandbox
+        from sandbox.core import dispatch
         from sandbox.core.db import forget_connection
 
         path = str(Path(self._tmp.name) / "replay.sqlite")
-        self.client = build_sandbox(path, (doc, provenance, source)).test_client()
+        app = build_sandbox(path, (doc, provenance, source))
+        self.client = app.test_client()
         self._path = path
+        self._dispatcher = dispatch.start(app)          # webhooks go out as from a served sandbox
         self._forget = forget_connection
 
     def control(self, method: str, path: str, payload) -> Reply:
@@ -68,6 +71,7 @@ class InProcess:
 
     def close(self) -> None:
         if self.client is not None:
+            self._dispatcher.stop()
             self._forget(self._path)
         self._tmp.cleanup()
 

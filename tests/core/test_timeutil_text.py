@@ -31,3 +31,13 @@ def test_other_text_is_parsed_as_before():
     assert not is_db_text("2026-01-15T09:00:00Z")
     assert air_time("2026-01-15T10:00:00+01:00") == "2026-01-15T09:00:00+00:00"
     assert vendor_time("2026-01-15T09:00:00.5Z") == "2026-01-15T09:00:00.500+00:00"
+
+
+def test_one_instant_in_any_zone_is_stored_as_one_text():
+    """to_db remembers its answers: equal instants given in different zones (equal datetimes,
+    one cache entry) must still give the one UTC text, and the next microsecond its own."""
+    utc = datetime(2026, 3, 1, 12, 30, 15, 250, tzinfo=timezone.utc)
+    elsewhere = utc.astimezone(timezone(timedelta(hours=5, minutes=30)))
+    assert to_db(elsewhere) == to_db(utc) == "2026-03-01T12:30:15.000250Z"
+    assert to_db(utc + timedelta(microseconds=1)) == "2026-03-01T12:30:15.000251Z"
+    assert to_db(None) is None

@@ -147,3 +147,18 @@ def test_reset_in_a_namespace_returns_to_the_startup_world(tmp_path, world):
     assert client.get("/_ns/n1" + BALANCE, auth=KEY).status_code == 404       # no such tenant
     assert client.post("/_ns/n1/_sandbox/reset").status_code == 200
     assert client.get("/_ns/n1" + BALANCE, auth=KEY).status_code == 200
+
+
+def test_reset_replaces_webhook_subscriptions_and_the_outbox_with_the_worlds_own(tmp_path):
+    app = build_sandbox(str(tmp_path / "state.sqlite"), "default")
+    client = app.test_client()
+    own = client.get("/_sandbox/webhooks/subscriptions").json["subscriptions"]
+    added = client.post("/_sandbox/webhooks/subscriptions",
+                        json={"api": "saasquatch", "url": "http://127.0.0.1:9/hooks", "client": "test_abo912126tastastt"})
+    assert added.status_code == 201
+    assert client.post("/saasquatch/api/v1/test_abo912126tastastt/credit/bulkredeem", auth=KEY,
+                       json={"accountId": "613611", "unit": "CENTS", "amount": 1}).status_code == 200
+    assert client.get("/_sandbox/webhooks?api=saasquatch").json["webhooks"]
+    assert client.post("/_sandbox/reset").status_code == 200
+    assert client.get("/_sandbox/webhooks/subscriptions").json["subscriptions"] == own
+    assert client.get("/_sandbox/webhooks?api=saasquatch").json["webhooks"] == []

@@ -9,6 +9,8 @@ from selenium.webdriver.support.ui import Select
 
 from .browser import console_errors
 from .conftest import needs_browser
+from tests.support import Receiver
+
 from .pages import ATRIUM, MEMBER, SAASQUATCH_AUTH, SAASQUATCH_TENANT, USER, open_page, text_of, wait_until
 
 pytestmark = [pytest.mark.slow, needs_browser]
@@ -196,7 +198,7 @@ def test_with_an_admin_token_the_dashboard_asks_once_and_refuses_without_it(brow
         secured.stop()
 
 
-@pytest.mark.parametrize("page", ["", "/requests", "/state/atrium", "/faults"])
+@pytest.mark.parametrize("page", ["", "/requests", "/state/atrium", "/faults", "/webhooks"])
 def test_every_control_has_a_label_and_the_keyboard_reaches_it(browser, namespace, page):
     open_page(browser, f"{namespace}/_sandbox/ui{page}")
     controls = [c for c in browser.find_elements(CSS, "main a, main input, main select, main textarea, main button")
@@ -212,3 +214,23 @@ def test_every_control_has_a_label_and_the_keyboard_reaches_it(browser, namespac
         reached.add(browser.switch_to.active_element.id)
         browser.switch_to.active_element.send_keys(Keys.TAB)
     assert {c.id for c in controls} <= reached, "some controls cannot be reached with Tab"
+
+
+def test_a_delivery_is_sent_again_from_the_webhooks_page(browser, namespace):
+    hook = Receiver()
+    try:
+        requests.post(f"{namespace}/_sandbox/webhooks/subscriptions", timeout=10,
+                      json={"api": "saasquatch", "url": hook.url, "client": SAASQUATCH_TENANT})
+        requests.post(f"{namespace}/saasquatch/api/v1/{SAASQUATCH_TENANT}/credit/bulkredeem", auth=SAASQUATCH_AUTH,
+                      json={"accountId": "613611", "unit": "CENTS", "amount": 100}, timeout=10).raise_for_status()
+        (first,) = hook.wait_for()
+        open_page(browser, f"{namespace}/_sandbox/ui/webhooks")
+        wait_until(browser, lambda d: "delivered" in text_of(d, "#webhook-table"), "the delivery never showed")
+        browser.find_element(CSS, "#webhook-table button").click()
+        again = hook.wait_for(count=2)
+        assert again[1]["body"] == first["body"]
+        wait_until(browser, lambda d: requests.get(f"{namespace}/_sandbox/webhooks", timeout=10)
+                   .json()["webhooks"][0]["attempts"] == 2, "the second attempt was never recorded")
+        assert console_errors(browser) == []
+    finally:
+        hook.stop()

@@ -7,7 +7,7 @@ import requests
 
 from .browser import console_errors
 from .conftest import needs_browser
-from .pages import MEMBER, open_page, some_traffic, wait_until
+from .pages import MEMBER, SAASQUATCH_TENANT, open_page, some_traffic, wait_until
 
 pytestmark = [pytest.mark.slow, needs_browser]
 
@@ -19,6 +19,7 @@ PAGES = [
     ("state-saasquatch", "/_sandbox/ui/state/saasquatch"),
     ("state-eagleeye", "/_sandbox/ui/state/eagleeye"),
     ("faults", "/_sandbox/ui/faults"),
+    ("webhooks", "/_sandbox/ui/webhooks"),
     ("snapshots", "/_sandbox/ui/snapshots"),
 ]
 
@@ -27,6 +28,8 @@ def test_every_page_opens_without_console_errors(browser, server, screenshots):
     """In the default namespace, as a user opening /_sandbox/ui sees it (no other test uses it)."""
     namespace = server.url
     requests.put(f"{namespace}/_sandbox/clock", json={"frozen_at": "2026-01-15T09:00:00Z"}, timeout=10)
+    requests.post(f"{namespace}/_sandbox/webhooks/subscriptions", timeout=10,   # nothing listens: retried
+                  json={"api": "saasquatch", "url": "http://127.0.0.1:9/hooks", "client": SAASQUATCH_TENANT})
     some_traffic(namespace)
     requests.post(f"{namespace}/_sandbox/faults", timeout=10,
                   json={"api": "atrium", "path": "/members", "status": 503, "times": 2})

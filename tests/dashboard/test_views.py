@@ -15,9 +15,9 @@ from tests.core import dummy_api
 from .pages import ATRIUM, ATRIUM_BETA, MEMBER, SAASQUATCH_AUTH, SAASQUATCH_TENANT, USER
 
 PAGES = ["/_sandbox/ui", "/_sandbox/ui/requests", "/_sandbox/ui/state/atrium", "/_sandbox/ui/faults",
-         "/_sandbox/ui/snapshots"]
+         "/_sandbox/ui/webhooks", "/_sandbox/ui/snapshots"]
 PARTS = ["/_sandbox/ui/part/overview", "/_sandbox/ui/part/requests", "/_sandbox/ui/part/faults",
-         "/_sandbox/ui/part/snapshots",
+         "/_sandbox/ui/part/webhooks", "/_sandbox/ui/part/snapshots",
          *[f"/_sandbox/ui/part/state/{api.name}" for api in API_PACKAGES]]
 SECRETS = ["atrium-api-key", "TEST_B4BYA15POHYQ284HBND1", "0987654321", "SECRETKEY"]
 
@@ -210,6 +210,27 @@ def test_myrewards_users_show_their_balance_and_the_programme_its_pool(client):
     pool = client.get("/_sandbox/state/myrewards").json["tables"]["programmes"][0]["points_balance"]
     assert column(r, "programmes", "points_balance") == [str(pool)]
     assert column(r, "api_keys", "key") == ["***", "***"]
+
+
+def test_the_webhooks_part_lists_each_delivery_its_attempts_and_a_redeliver_form(client):
+    from sandbox.core import events
+    from sandbox.core.db import borrowed
+    from sandbox.core.timeutil import utcnow
+
+    assert "No events yet" in page_text(client.get("/_sandbox/ui/part/webhooks"))
+    client.post("/_sandbox/webhooks/subscriptions", json={"api": "saasquatch", "url": "http://127.0.0.1:9/hooks",
+                                                          "client": SAASQUATCH_TENANT})
+    client.post(f"/saasquatch/api/v1/{SAASQUATCH_TENANT}/credit/bulkredeem", auth=SAASQUATCH_AUTH,
+                json={"accountId": "613611", "unit": "CENTS", "amount": 100})
+    (delivery,) = client.get("/_sandbox/webhooks").get_json()["webhooks"]
+    with borrowed(client.application.extensions["sandbox"].settings.db_path) as db:     # one failed attempt
+        (claimed,) = events.claim(db, [delivery["id"]], "test", 1e12)
+        events.record_attempt(db, claimed["id"], "test", utcnow(), 1e12, 503, None, 12.5)
+    text = client.get("/_sandbox/ui/part/webhooks").get_data(as_text=True)
+    assert f'data-path="/webhooks/{delivery["id"]}/redeliver"' in text
+    shown = page_text(client.get("/_sandbox/ui/part/webhooks"))
+    assert "user.reward.balance.changed" in shown and "http://127.0.0.1:9/hooks" in shown
+    assert "503 (12.5 ms)" in shown and "pending" in shown
 
 
 def test_the_snapshots_part_lists_this_namespaces_snapshots_with_their_controls(client):

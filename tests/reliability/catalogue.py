@@ -142,6 +142,8 @@ def _saasquatch(t: str) -> list[Route]:
     base = "/api/v1/{tenant_alias}"
     tenant = {"tenant_alias": f"tenant_{t}"}
     credit = {**tenant, "reward_id": "aaaaaaaaaaaaaaaaaaaaaaa1"}
+    hook = {**tenant, "url": f"http://127.0.0.1:9/hooks-{t}"}
+    subscribe = Route("saasquatch", "POST", f"{base}/subscription", tenant, body={"endpointUrl": hook["url"]})
     return [
         Route("saasquatch", "POST", f"{base}/credit/{{reward_id}}/redeem", credit, body={"amount": 5, "unit": "CENTS"}),
         Route("saasquatch", "POST", f"{base}/credit/bulkredeem", tenant,
@@ -154,6 +156,10 @@ def _saasquatch(t: str) -> list[Route]:
         Route("saasquatch", "POST", f"{base}/rewards/account/{{account_id}}/user/{{user_id}}",
               {**tenant, "account_id": "acct-1", "user_id": "u1"},
               body={"type": "CREDIT", "unit": "CENTS", "assignedCredit": 50}),
+        subscribe,
+        Route("saasquatch", "GET", f"{base}/subscription", tenant),
+        Route("saasquatch", "DELETE", f"{base}/subscription/{{url}}", hook, setup=(subscribe,)),
+        Route("saasquatch", "POST", f"{base}/subscription/{{url}}/test", hook, setup=(subscribe,)),
     ]
 
 
@@ -209,6 +215,9 @@ def _eagleeye(t: str) -> list[Route]:
 
 
 def _control() -> list[Route]:
+    reset = Route("control", "POST", "/reset")        # the world's tenant_a (a step before may load another)
+    subscription = Route("control", "POST", "/webhooks/subscriptions", setup=(reset,),
+                         body={"api": "saasquatch", "url": "http://127.0.0.1:9/hooks", "client": "tenant_a"})
     return [
         Route("control", "GET", "/clock"),
         Route("control", "PUT", "/clock", body={"frozen_at": "2026-01-15T09:00:00Z"}),
@@ -239,6 +248,16 @@ def _control() -> list[Route]:
         Route("control", "DELETE", "/snapshots/{name}", {"name": "spare"},
               setup=(Route("control", "POST", "/snapshots", body={"name": "spare"}),)),
         Route("control", "GET", "/state/{api_name}", {"api_name": "atrium"}),
+        subscription,
+        Route("control", "GET", "/webhooks", query={"api": "saasquatch", "status": "pending"}),
+        Route("control", "POST", "/webhooks/{webhook_id}/redeliver", {"webhook_id": 1},
+              setup=(reset, *(Route("control", "POST", "/webhooks/subscriptions",
+                                    body={"api": "atrium", "url": "http://127.0.0.1:9/hooks", "client": f"client-{t}"})
+                              for t in "ab"),
+                     Route("control", "POST", "/clock/advance", body={"by": "25h"}))),   # a background aggregation
+        Route("control", "GET", "/webhooks/subscriptions"),
+        Route("control", "DELETE", "/webhooks/subscriptions/{subscription_id}", {"subscription_id": 1},
+              setup=(reset, subscription)),
     ]
 
 

@@ -71,6 +71,7 @@ def _tenant(t: str, assigned: int) -> dict:
     """Both tenants use the same account, user and reward ids with different amounts."""
     return {
         "tenant_alias": f"tenant_{t}", "api_key": f"SQ_KEY_{t.upper()}",
+        "webhooks": [{"endpointUrl": f"http://127.0.0.1:9/hooks-{t}"}],     # catalogue.py's subscription
         "accounts": [{"id": "acct-1", "users": [{"id": "u1", "firstName": f"U1 {t}"}, {"id": "u2"}],
                       "rewards": [
                           {"id": "aaaaaaaaaaaaaaaaaaaaaaa1", "userId": "u1", "type": "CREDIT", "unit": "CENTS",

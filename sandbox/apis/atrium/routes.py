@@ -85,7 +85,7 @@ def update_user(user_guid):
 @bp.delete("/users/<user_guid>")
 @documented(summary="Delete user", responses={204: None}, errors=(406,))
 def delete_user(user_guid):
-    users.delete_user(state_db(), _client_id(), user_guid)
+    users.delete_user(state_db(), _client_id(), user_guid, now=request_now())
     return answer(None, 204)
 
 
@@ -162,7 +162,7 @@ def update_member(user_guid, member_guid):
 @bp.delete(MEMBER)
 @documented(summary="Delete member", responses={204: None}, errors=(406,))
 def delete_member(user_guid, member_guid):
-    members.delete_member(state_db(), _client_id(), user_guid, member_guid)
+    members.delete_member(state_db(), _client_id(), user_guid, member_guid, now=request_now())
     return answer(None, 204)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
-from sandbox.core import ids
-from sandbox.core.fields import SparseRecord
+from sandbox.core import events, ids
+from sandbox.core.fields import SparseRecord, absolute_url
 from sandbox.core.scenario_files import problem
-from sandbox.core.scenarios import InstantField
+from sandbox.core.scenarios import InstantField, StrictSchema
 from sandbox.core.timeutil import to_db
 
 from . import schemas, store
@@ -88,12 +88,7 @@ PREMIUM_LISTS = {"account_numbers": ACCOUNT_NUMBER_ATTRIBUTES, "account_owners":
                  "statements": STATEMENT_ATTRIBUTES}
 
 
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class RewardSchema(_Strict):
+class RewardSchema(StrictSchema):
     guid = _guid("RWD")
     account_guid = fields.String(allow_none=True)
     balance = fields.Float(required=True, allow_nan=False)
@@ -105,7 +100,7 @@ class RewardSchema(_Strict):
     updated_at = InstantField(allow_none=True)
 
 
-class JobSchema(_Strict):
+class JobSchema(StrictSchema):
     type = fields.String(required=True, validate=validate.OneOf(store.JOB_TYPES))
     started_at = InstantField(required=True)
     finished_at = InstantField()               # default: started_at + the institution's job_seconds
@@ -117,7 +112,7 @@ class JobSchema(_Strict):
             raise ValidationError("finished_at is before started_at", "finished_at")
 
 
-class CredentialsSchema(_Strict):
+class CredentialsSchema(StrictSchema):
     username = fields.String(allow_none=True, load_default="test_atrium")
     password = fields.String(allow_none=True, load_default="password")
 
@@ -125,7 +120,7 @@ class CredentialsSchema(_Strict):
 DEFAULT_CREDENTIALS = {"username": "test_atrium", "password": "password"}
 
 
-class MemberSchema(_Strict):
+class MemberSchema(StrictSchema):
     guid = _guid("MBR")
     institution_code = fields.String(required=True)
     identifier = fields.String(allow_none=True)
@@ -144,7 +139,7 @@ class MemberSchema(_Strict):
     statements = fields.List(SparseRecord(STATEMENT_ATTRIBUTES, required=("account_guid",)))
 
 
-class UserSchema(_Strict):
+class UserSchema(StrictSchema):
     guid = _guid("USR")
     client_id = fields.String(required=True)
     identifier = fields.String(allow_none=True)
@@ -154,13 +149,16 @@ class UserSchema(_Strict):
                           validate=validate.Length(max=MEMBER_LIMIT))
 
 
-class ClientSchema(_Strict):
+class ClientSchema(StrictSchema):
     client_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
     api_key = fields.String(required=True, validate=validate.Length(min=1, max=500))
     features = fields.List(fields.String(validate=validate.OneOf(FEATURES)), load_default=list)
+    # subscribed at load to the client's webhooks (AGGREGATION, REWARD, CONNECTION_STATUS)
+    webhook_url = fields.String(allow_none=True, load_default=None,
+                                validate=[validate.Length(min=1, max=2000), absolute_url])
 
 
-class InstitutionSchema(_Strict):
+class InstitutionSchema(StrictSchema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=100))
     name = fields.String()
     url = fields.String(allow_none=True)
@@ -175,7 +173,7 @@ class InstitutionSchema(_Strict):
     job_seconds = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=86400))
 
 
-class CreditCardProductSchema(_Strict):
+class CreditCardProductSchema(StrictSchema):
     """MX's Atrium beta CreditCardProduct fields (MX's atrium-java, branch beta)."""
     guid = fields.String(required=True, validate=validate.Regexp(r"^CCA-[A-Za-z0-9_-]{1,100}$",
                                                                  error="Expected a guid such as CCA-1234."))
@@ -187,7 +185,7 @@ class CreditCardProductSchema(_Strict):
     is_small_business_card = fields.Boolean(allow_none=True)
 
 
-class SectionSchema(_Strict):
+class SectionSchema(StrictSchema):
     clients = fields.List(fields.Nested(ClientSchema), load_default=list)
     institutions = fields.List(fields.Nested(InstitutionSchema), load_default=list)
     credit_card_products = fields.List(fields.Nested(CreditCardProductSchema), load_default=list)
@@ -238,6 +236,9 @@ def _seed_clients(db, clients: list[dict]) -> set:
         _unique(client["client_id"], seen, f"atrium.clients[{c}].client_id", "duplicate client_id")
     store.insert_many(db, "clients", [
         (c["client_id"], c["api_key"], _json_list(c["features"])) for c in clients])
+    for client in clients:
+        if client.get("webhook_url"):
+            events.subscribe(db, "atrium", client["client_id"], client["webhook_url"])
     return seen
 
 

@@ -8,11 +8,11 @@ always sums to the balance.
 """
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import RAISE, ValidationError, fields, post_load, validate, validates_schema
 
 from sandbox.core.fields import JsonInteger
 from sandbox.core.scenario_files import problem
-from sandbox.core.scenarios import InstantField
+from sandbox.core.scenarios import InstantField, StrictSchema
 from sandbox.core.timeutil import to_db
 
 from . import store
@@ -21,25 +21,20 @@ from .schemas import ENUM_LIKE, MAX_POINTS, BankRewardSchema, IdField, LocationS
 _count = JsonInteger(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_POINTS))
 
 
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class ClientSection(_Strict):
+class ClientSection(StrictSchema):
     client_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
     secret = fields.String(required=True, validate=validate.Length(min=1, max=500))
     location = fields.Nested(LocationSchema(unknown=RAISE), load_default=dict)   # the request's shape
 
 
-class SchemeSection(_Strict):
+class SchemeSection(StrictSchema):
     id = IdField(required=True)
     name = fields.String(allow_none=True, load_default=None)
     allow_negative_balance = fields.Boolean(load_default=True)   # AIR's default
     autotopup = fields.Boolean(load_default=False)
 
 
-class CampaignSection(_Strict):
+class CampaignSection(StrictSchema):
     id = IdField(required=True)
     name = fields.String(allow_none=True, load_default=None)
     issuance_limit_total = _count
@@ -48,13 +43,13 @@ class CampaignSection(_Strict):
     issuance_end = InstantField(allow_none=True, load_default=None)
 
 
-class RewardSection(_Strict, BankRewardSchema):
+class RewardSection(StrictSchema, BankRewardSchema):
     """A reward as ``POST /banks/pointsreward`` takes it (threshold left out: the cost; 0 or
     null: no threshold check), with its id."""
     pointsRewardBankRewardId = IdField(load_default=None)
 
 
-class BankSection(_Strict):
+class BankSection(StrictSchema):
     pointsRewardBankId = IdField(load_default=None)
     name = fields.String(allow_none=True, load_default=None)
     mode = fields.String(required=True, validate=validate.OneOf(["PUBLIC", "PERSONAL", "PRIVATE"]))
@@ -68,7 +63,7 @@ class BankSection(_Strict):
         return data
 
 
-class IdentitySection(_Strict):
+class IdentitySection(StrictSchema):
     identityId = IdField(load_default=None)
     type = fields.String(load_default="CUSTOMER_ID", validate=ENUM_LIKE)
     value = fields.String(required=True, validate=validate.Length(min=1, max=255))
@@ -77,7 +72,7 @@ class IdentitySection(_Strict):
     state = fields.String(load_default="DEFAULT", validate=ENUM_LIKE)
 
 
-class AccountSection(_Strict):
+class AccountSection(StrictSchema):
     accountId = IdField(load_default=None)
     type = fields.String(load_default="POINTS", validate=validate.OneOf(["POINTS", "ECOUPON"]))
     scheme_id = IdField(load_default=None)      # POINTS: the scheme it belongs to
@@ -97,7 +92,7 @@ class AccountSection(_Strict):
                 raise ValidationError("An ECOUPON account has no points balance.", "balance")
 
 
-class LinkSection(_Strict):
+class LinkSection(StrictSchema):
     pointsRewardBankWalletLinkId = IdField(load_default=None)
     pointsRewardBankId = IdField(required=True)
     pointsRewardBankRewardId = IdField(allow_none=True, load_default=None)   # null: whole bank
@@ -108,7 +103,7 @@ class LinkSection(_Strict):
     validTo = InstantField(allow_none=True, load_default=None)
 
 
-class WalletSection(_Strict):
+class WalletSection(StrictSchema):
     walletId = IdField(load_default=None)
     friendlyName = fields.String(allow_none=True, load_default=None)
     status = fields.String(load_default="ACTIVE", validate=ENUM_LIKE)
@@ -119,7 +114,7 @@ class WalletSection(_Strict):
     links = fields.List(fields.Nested(LinkSection), load_default=list)
 
 
-class SectionSchema(_Strict):
+class SectionSchema(StrictSchema):
     clients = fields.List(fields.Nested(ClientSection), load_default=list)
     schemes = fields.List(fields.Nested(SchemeSection), load_default=list)
     campaigns = fields.List(fields.Nested(CampaignSection), load_default=list)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from sandbox.core import ids
 from sandbox.core.fields import SparseRecord
 from sandbox.core.scenario_files import problem
-from sandbox.core.scenarios import InstantField
+from sandbox.core.scenarios import InstantField, StrictSchema
 from sandbox.core.timeutil import to_db
 
 from . import auth, store
@@ -56,11 +56,6 @@ def _id(**kwargs):
 
 def _text(required=False, **kwargs):
     return fields.String(required=required, validate=validate.Length(min=1 if required else 0, max=255), **kwargs)
-
-
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 class TextFlag(fields.Field):

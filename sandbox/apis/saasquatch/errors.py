@@ -70,3 +70,7 @@ def reward_not_cancellable(why: str) -> ApiError:
 def insufficient_credit(message: str) -> ApiError:
     """Too little credit is 402, nothing debited (the sandbox's choice, in the SaaSquatch README)."""
     return _error(message, 402, "INSUFFICIENT_CREDIT")
+
+
+def subscription_not_found() -> ApiError:
+    return _error("No webhook subscription for that URL", 404, "SUBSCRIPTION_NOT_FOUND")

@@ -5,6 +5,8 @@ Vendor paths are served unchanged below the mount prefix: ``/api/v1/{tenant_alia
 from __future__ import annotations
 
 
+from urllib.parse import unquote
+
 from flask import Blueprint, request
 from marshmallow import Schema
 
@@ -17,7 +19,7 @@ from . import auth, errors, service
 from .schemas import (AccountQuerySchema, BulkRedeemSchema, DebitResultSchema, NewRewardSchema,
                       RedeemSchema, RewardBalanceSchema, RewardSchema, account_query_schema, balance_json,
                       bulk_redeem_schema, debit_json, new_reward, new_reward_schema, redeem_schema,
-                      reward_json)
+                      reward_json, WebhookEndpointSchema, webhook_endpoint_json, webhook_endpoint_schema)
 
 bp = Blueprint("saasquatch", __name__)
 # Operation ids are the vendor's own (operationId in SaaSquatch's published API description).
@@ -94,3 +96,48 @@ def create_reward(tenant_alias, account_id, user_id):
     body = _body(new_reward_schema)
     reward = _call(service.create_reward, account_id, user_id, new_reward(body))
     return answer(reward_json(reward), 201)
+
+
+# -- webhook subscriptions --------------------------------------------------------------
+
+@bp.post(f"{BASE}/subscription")
+@documented(summary="Create a webhook subscription", body=WebhookEndpointSchema,
+            responses={201: WebhookEndpointSchema})
+def create_webhook(tenant_alias):
+    body = _body(webhook_endpoint_schema)
+    row = service.subscribe(state_db(), current().caller, body["endpointUrl"], body.get("name"))
+    return answer(webhook_endpoint_json(row), 201)
+
+
+@bp.get(f"{BASE}/subscription")
+@documented(summary="List webhook subscriptions", responses={200: WebhookEndpointSchema(many=True)})
+def list_webhooks(tenant_alias):
+    return answer([webhook_endpoint_json(r) for r in service.subscriptions(state_db(), current().caller)])
+
+
+@bp.delete(f"{BASE}/subscription/<path:url>")
+@documented(summary="Delete a webhook subscription", responses={204: None})
+def delete_webhook(tenant_alias, url):
+    service.unsubscribe(state_db(), current().caller, _endpoint_url(url))
+    return answer(None, 204)
+
+
+@bp.post(f"{BASE}/subscription/<path:url>/test")
+@documented(summary="Test a webhook subscription", responses={204: None})
+def test_webhook(tenant_alias, url):
+    service.test_event(state_db(), current().caller, request_now(), _endpoint_url(url, "/test"))
+    return answer(None, 204)
+
+
+def _endpoint_url(routed: str, suffix: str = "") -> str:
+    """The subscribed URL named in the path, URL-encoded as the vendor asks: read from the
+    path as sent when the server gives it (decoding it first would turn its %2F into
+    separators), else as routed."""
+    sent = (request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or "").split("?", 1)[0]
+    marker = "/subscription/"
+    if marker in sent:
+        encoded = sent.split(marker, 1)[1]
+        if suffix and encoded.endswith(suffix):
+            encoded = encoded[: -len(suffix)]
+        return unquote(encoded)
+    return routed

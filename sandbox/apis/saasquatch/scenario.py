@@ -7,6 +7,7 @@ saasquatch:
       api_key: TEST_B4BYA15POHYQ284HBND1
       strict_ids: false             # sandbox switch: unknown accountId/userId -> 404 RS041/RS042
       unit_case_insensitive: false  # sandbox switch: match units ignoring (ASCII) case
+      webhooks: [{endpointUrl: "http://127.0.0.1:9000/hooks", name: my-app}]   # subscribed at load
       accounts:
         - id: acct-1
           users: [{id: user-1, firstName: Ada}]
@@ -22,7 +23,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from sandbox.core.scenario_files import problem
 
 from . import service, store
-from .schemas import (MAX_CREDIT, REWARD_SOURCES, JsonBoolean, JsonInteger, RewardFieldsSchema,
+from .schemas import (MAX_CREDIT, absolute_url, REWARD_SOURCES, JsonBoolean, JsonInteger, RewardFieldsSchema,
                       ScenarioInstant, new_reward)
 
 
@@ -89,6 +90,14 @@ class AccountSchema(Schema):
     rewards = fields.List(fields.Nested(RewardSchema), load_default=list)
 
 
+class WebhookSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    endpointUrl = fields.String(required=True, validate=[validate.Length(min=1, max=2000), absolute_url])
+    name = fields.String(allow_none=True, load_default=None)
+
+
 class TenantSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -98,6 +107,7 @@ class TenantSchema(Schema):
     strict_ids = JsonBoolean(load_default=False)
     unit_case_insensitive = JsonBoolean(load_default=False)
     accounts = fields.List(fields.Nested(AccountSchema), load_default=list)
+    webhooks = fields.List(fields.Nested(WebhookSchema), load_default=list)  # subscribed at load
 
 
 class SectionSchema(Schema):
@@ -140,6 +150,9 @@ def seed(ctx, section: dict) -> None:
     store.insert_accounts(ctx.db, accounts)
     store.insert_users(ctx.db, users)
     _seed_rewards(ctx, rewards)
+    for tenant in section.get("tenants") or []:
+        for hook in tenant["webhooks"]:
+            service.subscribe(ctx.db, {"tenant_alias": tenant["tenant_alias"]}, hook["endpointUrl"], hook["name"])
 
 
 def _seed_rewards(ctx, rewards: list[tuple[str, str, dict]]) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from marshmallow import (EXCLUDE, Schema, ValidationError, fields, pre_load, validate,
                          validates_schema)
 
-from sandbox.core.fields import JsonBoolean, JsonInteger  # noqa: F401  (scenario.py's too)
+from sandbox.core.fields import JsonBoolean, JsonInteger, absolute_url  # noqa: F401  (scenario.py's too)
 from sandbox.core.scenarios import InstantField
 from sandbox.core.timeutil import UTC, from_db
 
@@ -289,3 +289,24 @@ class DebitResultSchema(Schema):
     creditRedeemed = fields.Integer()
     creditAvailable = fields.Integer()
     unit = fields.String()
+
+
+# -- webhook subscriptions (vendor definition WebhookEndpoint) -----------------------------
+
+class WebhookEndpointSchema(Schema):
+    """An endpoint to receive events."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    endpointUrl = fields.String(required=True, validate=[validate.Length(min=1, max=2000), absolute_url],
+                                metadata={"description": "The url of the endpoint that receives events"})
+    name = fields.String(allow_none=True, validate=validate.Length(max=200),
+                         metadata={"description": "Optional name of the endpoint that receives events"})
+
+
+webhook_endpoint_schema = WebhookEndpointSchema()
+
+
+def webhook_endpoint_json(row: dict) -> dict:
+    return {"endpointUrl": row["url"], "name": row["name"]}

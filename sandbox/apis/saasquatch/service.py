@@ -6,7 +6,15 @@ every redemption is a row, so ``redeemedCredit`` is always the sum of its redemp
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import uuid
+from datetime import timedelta
+
+from sandbox.core import events
 from sandbox.core.db import write_transaction
+from sandbox.core.timeutil import from_db, to_epoch_ms
 
 from . import errors, store
 
@@ -109,7 +117,7 @@ def _with_redemptions(db, rewards: list[dict]) -> list[dict]:
 def bulk_redeem(db, tenant: dict, now, account_id: str, unit: str, amount: int) -> dict:
     """POST /credit/bulkredeem: debit ``amount`` of ``unit`` across the account's available
     credit in debit order (store.DEBIT_ORDER_SQL); all or nothing."""
-    with write_transaction(db):
+    with write_transaction(db), balance_watch(db, tenant, account_id, now):
         _require_known_ids(db, tenant, account_id)
         rewards = _redeemable(db, tenant, account_id, unit, now)
         available = sum(r["assigned_credit"] - r["redeemed_credit"] for r in rewards)
@@ -145,7 +153,8 @@ def redeem_reward(db, tenant: dict, now, reward_id: str, unit: str, amount: int)
         if amount > remaining:
             raise errors.insufficient_credit(
                 f"Insufficient credit: reward has {remaining} {reward['unit']} left, {amount} requested")
-        _record_redemptions(db, [(reward["pk"], amount)], now)
+        with balance_watch(db, tenant, reward["account_id"], now):
+            _record_redemptions(db, [(reward["pk"], amount)], now)
         rewards = _redeemable(db, tenant, reward["account_id"], reward["unit"], now)
         available = sum(r["assigned_credit"] - r["redeemed_credit"] for r in rewards)
     return {"credit_redeemed": amount, "credit_available": available, "unit": unit}
@@ -163,7 +172,8 @@ def cancel_reward(db, tenant: dict, now, reward_id: str) -> dict:
             raise errors.reward_not_cancellable("it was created as not cancellable")
         if reward["redeemed_credit"]:
             raise errors.reward_not_cancellable("credit has already been redeemed from it")
-        store.cancel_reward(db, reward["pk"], now)
+        with balance_watch(db, tenant, reward["account_id"], now):
+            store.cancel_reward(db, reward["pk"], now)
         return get_reward(db, tenant, now, reward_id)
 
 
@@ -176,8 +186,9 @@ def create_reward(db, tenant: dict, now, account_id: str, user_id: str, new: dic
         if not store.user_exists(db, alias, account_id, user_id):
             raise errors.user_not_found()
         reward_id = store.new_ids(db, "reward", 1)[0]
-        store.insert_rewards(db, [new_reward_row(alias, reward_id, account_id, user_id, new,
-                                                 date_given=now, reward_source="MANUAL")])
+        with balance_watch(db, tenant, account_id, now):   # credit given available now changes the balance
+            store.insert_rewards(db, [new_reward_row(alias, reward_id, account_id, user_id, new,
+                                                     date_given=now, reward_source="MANUAL")])
         return get_reward(db, tenant, now, reward_id)
 
 
@@ -219,3 +230,99 @@ def _record_redemptions(db, plan: list[tuple[int, int]], now) -> None:
     """One redemption row per (reward pk, quantity) in ``plan``, all dated ``now``."""
     ids = store.new_ids(db, "redemption", len(plan))
     store.insert_redemptions(db, [(rid, pk, now, qty) for rid, (pk, qty) in zip(ids, plan)])
+
+
+# -- webhooks: user.reward.balance.changed (the SaaSquatch README, "Webhooks") ---------------
+
+BALANCE_CHANGED = "user.reward.balance.changed"
+_EVENT_NAMESPACE = uuid.UUID("3f1e9c2a-7b4d-4c6e-8a5f-1d2b3c4e5f60")
+_JUST_BEFORE = timedelta(microseconds=1)
+
+
+class balance_watch:
+    """Around a change to an account's rewards (inside its write transaction): one
+    balance-changed event per user and unit whose available CREDIT the change moved.
+    Time events due by ``now`` are written first, so they keep their order."""
+
+    def __init__(self, db, tenant: dict, account_id: str, now):
+        self.db, self.tenant, self.account_id, self.now = db, tenant, account_id, now
+
+    def __enter__(self):
+        events.catch_up(self.db, API_NAME, SOURCE, self.now)
+        self.before = store.available_credit(self.db, self.tenant["tenant_alias"], self.account_id, self.now)
+        return self
+
+    def __exit__(self, kind, *_):
+        if kind is not None:
+            return False
+        after = store.available_credit(self.db, self.tenant["tenant_alias"], self.account_id, self.now)
+        for user_id, unit in sorted(set(self.before) | set(after)):
+            if self.before.get((user_id, unit), 0) != after.get((user_id, unit), 0):
+                key = f"change:{store.new_ids(self.db, 'webhook', 1)[0]}"
+                events.emit(self.db, balance_event(self.tenant, key, self.now, self.account_id, user_id, unit,
+                                                   after.get((user_id, unit), 0)))
+        return False
+
+
+def balance_event(tenant: dict, key: str, at, account_id: str, user_id: str, unit: str, available: int):
+    """The vendor's event envelope, signed as the vendor signs it with the tenant's API key."""
+    payload = {"id": uuid.uuid5(_EVENT_NAMESPACE, key).hex[:24], "type": BALANCE_CHANGED,
+               "tenantAlias": tenant["tenant_alias"], "live": False, "created": to_epoch_ms(at),
+               "data": {"userId": user_id, "accountId": account_id, "unit": unit, "availableValue": available}}
+    return events.Event(API_NAME, tenant["tenant_alias"], BALANCE_CHANGED, key, at, payload,
+                        headers=signature_headers(tenant["api_key"], events.body_of(payload)))
+
+
+def signature_headers(api_key: str, body: str) -> dict:
+    """X-Hook-Signature: the HMAC-SHA1 of the body keyed with the tenant's API key (base64)."""
+    digest = hmac.new(api_key.encode(), body.encode(), hashlib.sha1).digest()
+    return {"X-Hook-Signature": base64.b64encode(digest).decode()}
+
+
+def due_events(db, after, until):
+    """Credit becoming available or expiring in ``(after, until]``: an event wherever it
+    moved a user's available credit in a unit."""
+    found, tenants = [], {}
+    for moment in store.credit_moments(db, after, until):
+        at = from_db(moment["at"])
+        alias, account_id = moment["tenant_alias"], moment["account_id"]
+        tenant = tenants.get(alias) or tenants.setdefault(alias, store.tenant(db, alias))
+        key = (moment["user_id"], moment["unit"])
+        before = store.available_credit(db, alias, account_id, at - _JUST_BEFORE).get(key, 0)
+        now_available = store.available_credit(db, alias, account_id, at).get(key, 0)
+        if before != now_available:
+            event_key = f"moment:{alias}:{account_id}:{key[0]}:{key[1]}:{moment['at']}"
+            found.append(balance_event(tenant, event_key, at, account_id, *key, now_available))
+    return found, from_db(store.next_credit_moment(db, until))
+
+
+def subscribe(db, tenant: dict, url: str, name: str | None) -> dict:
+    """POST .../subscription: the same URL twice is one subscription (the vendor's rule)."""
+    return events.subscribe(db, API_NAME, tenant["tenant_alias"], url, name)
+
+
+def subscriptions(db, tenant: dict) -> list[dict]:
+    return events.subscriptions(db, API_NAME, tenant["tenant_alias"])
+
+
+def unsubscribe(db, tenant: dict, url: str) -> None:
+    if not events.unsubscribe(db, api=API_NAME, client=tenant["tenant_alias"], url=url):
+        raise errors.subscription_not_found()
+
+
+def test_event(db, tenant: dict, now, url: str) -> None:
+    """POST .../subscription/{url}/test: a test event to that subscription only."""
+    alias = tenant["tenant_alias"]
+    if not any(s["url"] == url for s in events.subscriptions(db, API_NAME, alias)):
+        raise errors.subscription_not_found()
+    with write_transaction(db):
+        key = f"test:{store.new_ids(db, 'webhook', 1)[0]}"
+        payload = {"id": uuid.uuid5(_EVENT_NAMESPACE, key).hex[:24], "type": "test", "tenantAlias": alias,
+                   "live": False, "created": to_epoch_ms(now), "data": {}}
+        events.emit(db, events.Event(API_NAME, alias, "test", key, now, payload,
+                                     headers=signature_headers(tenant["api_key"], events.body_of(payload))),
+                    urls=[url])
+
+
+API_NAME = "saasquatch"
+SOURCE = events.EventSource(due=due_events, clients=store.tenant_aliases)

@@ -152,6 +152,15 @@ END;
 """
 
 
+@migrations(name="0003_credit_instant_indexes")
+def _credit_instant_indexes(db):
+    # the webhook dispatcher looks up which credit becomes available or expires when
+    db.execute("CREATE INDEX IF NOT EXISTS saasquatch_rewards_by_schedule ON saasquatch_rewards (date_scheduled_for)"
+               " WHERE type = 'CREDIT' AND date_scheduled_for IS NOT NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS saasquatch_rewards_by_expiry ON saasquatch_rewards (date_expires)"
+               " WHERE type = 'CREDIT' AND date_expires IS NOT NULL")
+
+
 # Precedence as in SaaSquatch's own widgets: cancelled, then expired, then pending.
 STATE_SQL = """CASE
     WHEN r.date_cancelled IS NOT NULL THEN 'CANCELLED'
@@ -230,6 +239,41 @@ def redeemable_credit(db, tenant_alias: str, account_id: str, unit: str, now, *,
         ORDER BY {DEBIT_ORDER_SQL}"""
     return as_dicts(db.execute(sql, {"tenant": tenant_alias, "account": account_id, "unit": unit,
                                      "now": to_db(now)}))
+
+
+def available_credit(db, tenant_alias: str, account_id: str, now) -> dict[tuple[str, str], int]:
+    """{(user id, unit): available CREDIT} over the account's rewards at ``now``."""
+    sql = f"""SELECT user_id, unit, SUM(assigned_credit - redeemed_credit) FROM ({_REWARD_SELECT}
+        WHERE r.tenant_alias = :tenant AND r.account_id = :account AND r.type = 'CREDIT')
+        WHERE state = 'AVAILABLE' GROUP BY user_id, unit"""
+    return {(row[0], row[1]): row[2] for row in db.execute(sql, {"tenant": tenant_alias, "account": account_id,
+                                                                 "now": to_db(now)})}
+
+
+def credit_moments(db, after, until) -> list[dict]:
+    """The instants in ``(after, until]`` at which a CREDIT reward becomes available or
+    expires, with whose credit it is: [{tenant_alias, account_id, user_id, unit, at}]."""
+    sql = """SELECT DISTINCT tenant_alias, account_id, user_id, unit, at FROM (
+        SELECT tenant_alias, account_id, user_id, unit, date_scheduled_for AS at FROM saasquatch_rewards
+            WHERE type = 'CREDIT' AND date_scheduled_for > :after AND date_scheduled_for <= :until
+        UNION ALL
+        SELECT tenant_alias, account_id, user_id, unit, date_expires AS at FROM saasquatch_rewards
+            WHERE type = 'CREDIT' AND date_expires > :after AND date_expires <= :until)
+        ORDER BY at, tenant_alias, account_id, user_id, unit"""
+    return as_dicts(db.execute(sql, {"after": to_db(after), "until": to_db(until)}))
+
+
+def next_credit_moment(db, after) -> str | None:
+    """The first instant after ``after`` at which a CREDIT reward becomes available or expires."""
+    return db.execute("""SELECT MIN(at) FROM (
+        SELECT MIN(date_scheduled_for) AS at FROM saasquatch_rewards WHERE type = 'CREDIT' AND date_scheduled_for > :after
+        UNION ALL
+        SELECT MIN(date_expires) FROM saasquatch_rewards WHERE type = 'CREDIT' AND date_expires > :after)""",
+                      {"after": to_db(after)}).fetchone()[0]
+
+
+def tenant_aliases(db) -> list[str]:
+    return [row[0] for row in db.execute("SELECT tenant_alias FROM saasquatch_tenants ORDER BY tenant_alias")]
 
 
 def redemptions_for(db, reward_pks: list[int]) -> dict[int, list[dict]]:

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 
 from sandbox.core.timeutil import from_db
 
+from .background import background_runs
+
 TEST_USERNAME = "test_atrium"
 CHALLENGE_SECONDS = 600
 LOCKOUT = timedelta(hours=3)
@@ -107,21 +109,27 @@ def member_state(member: dict, jobs: list[dict], now: datetime) -> dict:
     """The connection-status fields of a member at ``now`` (``challenges`` only when
     CHALLENGED), plus when its data was last gathered."""
     views = [view_job(job, now) for job in jobs]
-    successes = [v.ended_at for v in views if v.succeeded]
+    background = background_runs(member, views, now)
+    successes = [v.ended_at for v in views if v.succeeded] + [background.last] * (background.last is not None)
     reward_fetches = [v.ended_at for v in views if v.succeeded and v.job["type"] == "fetch_rewards"]
+    if member.get("supports_rewards") and background.segments:
+        reward_fetches += [background.first, background.last]
     state = {
         "aggregated_at": from_db(member["aggregated_at"]),
         "successfully_aggregated_at": max(successes) if successes else from_db(member["successfully_aggregated_at"]),
         "rewards_first_fetched_at": min(reward_fetches) if reward_fetches else None,
         "rewards_last_fetched_at": max(reward_fetches) if reward_fetches else None,
         "views": views,
+        "background": background,
     }
     latest = views[-1] if views else None
     if latest is None:
+        if background.last is not None:
+            state["aggregated_at"] = background.last
         settled = member["connection_status"]
         state.update(_settled(settled))
         return state
-    state["aggregated_at"] = from_db(latest.job["started_at"])
+    state["aggregated_at"] = max(filter(None, (from_db(latest.job["started_at"]), background.last)))
     if latest.state == "running":
         state.update(_running(latest.job, now))
     elif latest.state == "challenged":

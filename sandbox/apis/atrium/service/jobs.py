@@ -15,6 +15,7 @@ from sandbox.core.timeutil import to_db
 
 from .. import errors, store
 from ..store import JOB_TYPES  # noqa: F401  (the routes register one endpoint each)
+from .events import catch_up_events
 from .connection import FOLLOW_UP_ANSWER, RIGHT_ANSWER, credential_outcome, lockout_ends
 from .lookup import load_member, with_states
 
@@ -64,6 +65,7 @@ def start_job(db, now: datetime, client: dict, user_guid: str, member_guid: str,
             require_feature(client, kind)
             if not store.get_institution(db, member["institution_code"])[flag]:
                 raise errors.bad_request(f"This institution does not support {label}.")
+        catch_up_events(db, now, [member_guid])
         current = with_states(db, [member], now)[0]
         views = current["views"]
         if views and views[-1].in_progress:
@@ -86,6 +88,7 @@ def resume(db, now: datetime, client_id: str, user_guid: str, member_guid: str,
     one ends REJECTED (after the institution's job time either way)."""
     with write_transaction(db):
         member = load_member(db, client_id, user_guid, member_guid)
+        catch_up_events(db, now, [member_guid])
         current = with_states(db, [member], now)[0]
         if current["connection_status"] != "CHALLENGED":
             raise errors.constraint("Only a member with connection status CHALLENGED can be resumed.")

@@ -9,6 +9,7 @@ from sandbox.core.db import write_transaction
 from .. import errors, store
 from .catalogue import credential_field, holdings, institution_credentials
 from .holdings import store_holdings
+from .events import catch_up_events
 from .jobs import begin_job, cancel_job_in_progress
 from .lookup import load_member, load_user, member_with_state, with_states
 
@@ -76,6 +77,7 @@ def update_member(db, now: datetime, client_id: str, user_guid: str, member_guid
     aggregation (shown as UPDATED), replacing any job still in progress."""
     with write_transaction(db):
         member = member_with_state(db, now, client_id, user_guid, member_guid)
+        catch_up_events(db, now, [member_guid])
         changes = {key: request[key] for key in ("identifier", "metadata") if key in request}
         credentials = request.get("credentials")
         if credentials:
@@ -87,9 +89,11 @@ def update_member(db, now: datetime, client_id: str, user_guid: str, member_guid
         return member_with_state(db, now, client_id, user_guid, member_guid)
 
 
-def delete_member(db, client_id: str, user_guid: str, member_guid: str) -> None:
+def delete_member(db, client_id: str, user_guid: str, member_guid: str, now: datetime | None = None) -> None:
     with write_transaction(db):
         load_member(db, client_id, user_guid, member_guid)
+        if now is not None:
+            catch_up_events(db, now, [member_guid])  # what its jobs caused before it went is still sent
         store.delete_member(db, member_guid)
 
 

@@ -1,10 +1,13 @@
 """Users: a partner's end users (each belongs to one client)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sandbox.core import ids
 from sandbox.core.db import write_transaction
 
 from .. import errors, store
+from .events import catch_up_events
 from .lookup import load_user
 
 
@@ -40,9 +43,11 @@ def update_user(db, client_id: str, user_guid: str, request: dict) -> dict:
         return load_user(db, client_id, user_guid)
 
 
-def delete_user(db, client_id: str, user_guid: str) -> None:
+def delete_user(db, client_id: str, user_guid: str, now: datetime | None = None) -> None:
     """Deletes the user's members, their jobs and data with it."""
     with write_transaction(db):
         load_user(db, client_id, user_guid)
+        if now is not None:
+            catch_up_events(db, now, store.member_guids_of(db, user_guid))   # what its members' jobs caused before is still sent
         store.delete_user(db, user_guid)
 

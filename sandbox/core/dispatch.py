@@ -1,0 +1,204 @@
+"""The webhook dispatcher: the one background thread of a sandbox server.
+
+Every process of a server starts one (``start``); the first to take the database's
+``.dispatch-lock`` (an exclusive ``flock``) leads, the others wait on the lock and one takes
+over if the leader's process ends. The leader, about every ``TICK`` seconds, for each
+namespace:
+- writes the time events the sandbox clock has passed (``events.materialise``), when the
+  clock has reached the next one it knows of or the database has changed since it looked;
+- claims the deliveries that are due (atomically, in the database: a delivery is never sent
+  twice at once, whoever else dispatches) and POSTs each on a small pool of threads, so a
+  slow receiver (5 s timeout) holds neither requests nor other deliveries.
+The outbox is in the database, so after a restart the new leader carries on from it.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+from . import clock, events, namespaces
+from . import db as dbmod
+
+log = logging.getLogger("sandbox.dispatch")
+TICK = 0.25
+TIMEOUT_S = 5.0
+SENDERS = 4
+SWEEP_EVERY = 40                        # ticks (about 10 s)
+# perf: a changed database is looked at most this often (seconds): looking costs ~30 ms with
+# 12,000 Atrium members (the benchmark's world), and what a change schedules is seconds away
+LOOK_EVERY = 0.5
+USER_AGENT = "rewards-sandbox-webhooks"
+
+
+class Dispatcher:
+    def __init__(self, runtime):
+        self.runtime = runtime
+        self.claimant = f"{os.getpid()}-{id(self)}"
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock_fd: int | None = None
+        self._next_due: dict[str, float | None] = {}     # namespace path -> sandbox instant (epoch s)
+        self._seen: dict[str, tuple] = {}                # namespace path -> database files' signature
+        self._looked: dict[str, float] = {}              # namespace path -> when it was last looked at
+
+    def start(self) -> "Dispatcher":
+        self._thread = threading.Thread(target=self._run, name="sandbox-webhooks", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=TIMEOUT_S + 2)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    # -- leadership ------------------------------------------------------------------------
+    def _lead(self) -> bool:
+        """Wait (until stopped) to hold the dispatch lock; True once held."""
+        path = self.runtime.settings.db_path + ".dispatch-lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        while not self._stop.is_set():
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._lock_fd = fd
+                return True
+            except BlockingIOError:
+                self._stop.wait(1.0)
+        os.close(fd)
+        return False
+
+    def _run(self) -> None:
+        if not self._lead():
+            return
+        self._pool = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="sandbox-webhook")
+        ticks = 0
+        while not self._stop.is_set():
+            for name, path in self._namespaces():
+                try:
+                    self._tick(name, path, ticks == 0)
+                except Exception:       # one namespace's trouble never stops the others
+                    log.exception("webhook dispatch failed in namespace %s", name)
+            ticks += 1
+            if ticks % SWEEP_EVERY == 0:
+                self._forget_dropped()
+            self._stop.wait(TICK)
+
+    def _forget_dropped(self) -> None:
+        """Close this process's connections to namespaces dropped meanwhile, and forget them."""
+        dbmod.pool.sweep()
+        for path in [p for p in self._seen if not os.path.exists(p)]:
+            self._seen.pop(path, None)
+            self._next_due.pop(path, None)
+            self._looked.pop(path, None)
+
+    def _namespaces(self):
+        default = self.runtime.settings.db_path
+        yield namespaces.DEFAULT, default
+        for found in namespaces.list_namespaces(default):
+            yield found["name"], namespaces.db_path_for(default, found["name"])
+
+    # -- one namespace ---------------------------------------------------------------------
+    @contextmanager
+    def _database(self, name: str, path: str):
+        """A pooled connection to the namespace's current file, held so it is not dropped
+        meanwhile (not marked used: visits do not keep an idle namespace from eviction);
+        None if it is gone. A namespace dropped and made again is a new file: connections to
+        the old one are not reused."""
+        held = True
+        if name != namespaces.DEFAULT:
+            try:
+                held = namespaces.hold(self.runtime.settings.db_path, name, mark_used=False)[1]
+            except (namespaces.NamespaceNotFound, namespaces.NamespaceBusy):
+                held = None
+        if held is None:
+            yield None
+            return
+        try:
+            db = dbmod.pool.acquire(path, busy_timeout_s=self.runtime.settings.busy_timeout_s,
+                                    inode=dbmod.inode_of(path))
+            try:
+                yield db
+            finally:
+                dbmod.pool.release(db)
+        finally:
+            if held is not True:
+                namespaces.release(held)
+
+    def _tick(self, name: str, path: str, first: bool) -> None:
+        with self._database(name, path) as db:
+            if db is None:
+                return
+            if first:
+                events.release_claims(db)
+            now = clock.now(db)
+            signature = _signature(path)
+            due = self._next_due.get(path)
+            changed = signature != self._seen.get(path) and time.monotonic() >= self._looked.get(path, 0.0) + LOOK_EVERY
+            if changed or (due is not None and now.timestamp() >= due):
+                upcoming = events.materialise(db, self.runtime.apis, now, lazy=True)
+                self._next_due[path] = None if upcoming is None else upcoming.timestamp()
+                self._seen[path] = _signature(path)
+                self._looked[path] = time.monotonic()
+            wall = time.time()
+            ids = events.due_deliveries(db, wall)
+            taken = events.claim(db, ids, self.claimant, wall) if ids else []
+        for delivery in taken:
+            self._pool.submit(self._deliver, name, path, delivery)
+
+    def _deliver(self, name: str, path: str, delivery: dict) -> None:
+        started = time.perf_counter()
+        status, error = post(delivery["url"], delivery["body"].encode(), delivery["headers"])
+        duration_ms = (time.perf_counter() - started) * 1000
+        try:
+            with self._database(name, path) as db:
+                if db is not None:
+                    events.record_attempt(db, delivery["id"], self.claimant, clock.now(db), time.time(),
+                                          status, error, duration_ms)
+        except Exception:
+            log.exception("could not record a webhook attempt in namespace %s", name)
+
+
+# receivers are reached directly: a proxy set in the environment is for the sandbox's users
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def post(url: str, body: bytes, headers: dict) -> tuple[int | None, str | None]:
+    """POST ``body`` as JSON: (response status, or None and why it could not be had)."""
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "User-Agent": USER_AGENT, **headers})
+    try:
+        with _OPENER.open(request, timeout=TIMEOUT_S) as response:
+            response.read(65536)
+            return response.status, None
+    except urllib.error.HTTPError as exc:
+        return exc.code, None
+    except Exception as exc:            # refused, unreachable, timed out, not HTTP
+        return None, f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _signature(path: str) -> tuple:
+    """What changes whenever anyone commits to the database (its WAL, else the file)."""
+    for candidate in (path + "-wal", path):
+        try:
+            stat = os.stat(candidate)
+            return candidate, stat.st_mtime_ns, stat.st_size
+        except FileNotFoundError:
+            continue
+    return ()
+
+
+def start(app) -> Dispatcher:
+    """Start the dispatcher of ``app`` (a sandbox Flask app) in this process."""
+    return Dispatcher(app.extensions["sandbox"]).start()
