@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 # -- who the cases call ------------------------------------------------------------------
@@ -53,8 +54,10 @@ def bench_world() -> dict:
                  "unit_type": "MILES", "description": "Miles to Gold status", "expires_on": "2027-12-31"},
                 {"balance": 1200.5, "balance_type": "EXPIRING_BALANCE", "unit_type": "POINTS",
                  "description": "Dining points", "expires_on": "2027-03-31"}],
-            # a completed fetch_rewards job, so the rewards list is not empty
-            "jobs": [{"type": "fetch_rewards", "started_at": "2026-01-01T00:00:00Z"}],
+            # a completed fetch_rewards job, so the rewards list is not empty; a minute before
+            # the world is written, so no daily background aggregation falls due during a run
+            # (it would refresh the rewards, which bench.bound's hand-written read does not do)
+            "jobs": [{"type": "fetch_rewards", "started_at": _minute_ago()}],
         }],
     }
     writers = [{"guid": atrium_member(u, 0)[0], "client_id": "atrium-client", "identifier": f"bench-{u}",
@@ -261,3 +264,7 @@ def _fill_eagleeye(conn, rows: int) -> None:
         " VALUES (?, ?, 'CREDIT', 0, 0, 'ACTIVE', ?, ?, ?, ?)",
         ((f"F{i:012d}", str(4800000000 + o), balances, balances, stamp, stamp)
          for i, o in _spread(_missing(conn, "eagleeye_account_transactions", rows))))
+
+
+def _minute_ago() -> str:
+    return (datetime.now(timezone.utc) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")

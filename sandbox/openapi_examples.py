@@ -140,6 +140,9 @@ def _saasquatch(r: _Recorder) -> None:
     spare = r.call("saasquatch", "POST", f"{TENANT}/rewards/account/613611/user/876343",
                    {"type": "CREDIT", "unit": "CENTS", "assignedCredit": 200}, h)
     r.call("saasquatch", "POST", f"{TENANT}/reward/{spare['id']}/cancel", headers=h)
+    r.call("saasquatch", "POST", f"{TENANT}/subscription",
+           {"endpointUrl": "https://partner.example/hooks", "name": "balance changes"}, h)
+    r.call("saasquatch", "GET", f"{TENANT}/subscription", headers=h)
 
 
 def _myrewards(r: _Recorder) -> None:
@@ -161,7 +164,7 @@ def _myrewards(r: _Recorder) -> None:
 def _control(r: _Recorder) -> None:
     # (not health nor snapshots: their answers hold the process id and the wall clock)
     for path in ("/scenario", "/scenarios", "/clock", "/requests/count", "/requests/unmatched", "/faults",
-                 "/namespaces", "/state/saasquatch"):
+                 "/namespaces", "/state/saasquatch", "/webhooks/subscriptions"):
         r.call("control", "GET", path)
     r.call("control", "POST", "/faults", {"api": "saasquatch", "status": 503, "times": 1})
     r.call("control", "DELETE", "/faults")
