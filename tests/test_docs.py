@@ -11,9 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 API_READMES = sorted((ROOT / "sandbox" / "apis").glob("*/README.md"))
 NEWCOMER_DOCS = API_READMES + [ROOT / "README.md"]
 # what the project was built from but does not ship: research notes and the vendor documents' copies
-NOT_IN_THE_REPOSITORY = [r"specs/", r"\bseeds?/", r"\b\d{3}_[0-9a-f]{16}\.txt\b", r"\batrium\.md\b",
+NOT_IN_THE_REPOSITORY = [r"specs/", r"(?<![\w/])seeds?/", r"\b\d{3}_[0-9a-f]{16}\.txt\b", r"\batrium\.md\b",
                          r"\beagleeye\.md\b", r"\bmyrewards_saasquatch\.md\b", r"scenario-format\.md",
-                         r"\bthe seed\b", r"\bseed's\b", r"\bdecision \d"]
+                         r"\bthe seed\b", r"\bseed's\b", r"\bseed \d{3}\b", r"\bdecisions? \d", r"\bresearch note"]
+# everything the project ships or runs, docs and code alike (this file names the patterns)
+SHIPPED = [ROOT / name for name in ("sandbox", "scenarios", "fixtures", "docs", "bench", "tests", ".ci", ".github")]
+SHIPPED_FILES = [ROOT / "README.md", ROOT / "Dockerfile", ROOT / "pyproject.toml"]
+TEXT_SUFFIXES = {".py", ".md", ".yaml", ".yml", ".html", ".js", ".css", ".toml", ".json", ".txt", ".sh", ""}
 
 
 @pytest.mark.parametrize("doc", NEWCOMER_DOCS, ids=lambda p: str(p.relative_to(ROOT)))
@@ -22,6 +26,19 @@ def test_docs_cite_nothing_outside_the_repository(doc):
     for pattern in NOT_IN_THE_REPOSITORY:
         found = re.findall(rf".{{0,40}}{pattern}.{{0,40}}", text)
         assert not found, f"{doc.relative_to(ROOT)} cites {found}"
+
+
+def test_code_scenarios_and_fixtures_cite_nothing_outside_the_repository():
+    files = SHIPPED_FILES + [path for root in SHIPPED for path in root.rglob("*")
+                             if path.is_file() and path.suffix in TEXT_SUFFIXES and "__pycache__" not in path.parts]
+    files = [path for path in files if path != Path(__file__).resolve()]
+    assert len(files) > 100
+    found = []
+    for path in files:
+        text = path.read_text(errors="replace")
+        found += [f"{path.relative_to(ROOT)}: {text[max(hit.start() - 40, 0):hit.end() + 40]}"
+                  for hit in re.finditer("|".join(NOT_IN_THE_REPOSITORY), text)]
+    assert not found, "\n".join(found)
 
 
 @pytest.mark.parametrize("doc", NEWCOMER_DOCS, ids=lambda p: str(p.relative_to(ROOT)))

@@ -1,5 +1,6 @@
 """MX Atrium's refusals and its error body: ``{"error": {"message": "..."}}`` with the
-statuses of the MX error table (specs/README.md Atrium decision 1), in MX's v1 content type.
+statuses of the MX error table (the sandbox's choice: the Atrium README, "Deviations from MX"),
+in MX's v1 content type.
 
 The services raise these ``ApiError`` values; ``render_error`` gives them MX's shape.
 """

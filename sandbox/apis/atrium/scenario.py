@@ -1,5 +1,5 @@
 """The `atrium:` section of a scenario file (field names fixed by
-specs/scenario-format.md; the extra ones are listed in this package's README)."""
+scenarios/README.md; the extra ones are listed in this package's README)."""
 from __future__ import annotations
 
 import json
@@ -174,7 +174,7 @@ class InstitutionSchema(StrictSchema):
 
 
 class CreditCardProductSchema(StrictSchema):
-    """MX's Atrium beta CreditCardProduct fields (atrium.md 5.5)."""
+    """MX's Atrium beta CreditCardProduct fields (MX's atrium-java, branch beta)."""
     guid = fields.String(required=True, validate=validate.Regexp(r"^CCA-[A-Za-z0-9_-]{1,100}$",
                                                                  error="Expected a guid such as CCA-1234."))
     name = fields.String(allow_none=True)

@@ -110,7 +110,7 @@ class ErrorMessage(Schema):
 
 
 class ErrorSchema(Schema):
-    """``{"error": {"message": "..."}}`` (specs/README.md Atrium decision 1)."""
+    """``{"error": {"message": "..."}}`` (the Atrium README, "Deviations from MX")."""
     error = fields.Nested(ErrorMessage, required=True)
 
 
@@ -364,7 +364,7 @@ CREDIT_CARD_PRODUCT_FLAGS = ("has_cashback_rewards", "has_travel_rewards", "has_
 
 
 def credit_card_product(row: dict) -> dict:
-    """The fields of MX's Atrium beta CreditCardProduct (atrium.md 5.5), flags as booleans."""
+    """The fields of MX's Atrium beta CreditCardProduct (MX's atrium-java, branch beta), flags as booleans."""
     flags = {name: None if row[name] is None else bool(row[name]) for name in CREDIT_CARD_PRODUCT_FLAGS}
     return {"annual_fee": row["annual_fee"], "guid": row["guid"], **flags, "name": row["name"]}
 
@@ -402,7 +402,7 @@ def statement(row: dict) -> dict:
 
 
 def reward(row: dict) -> dict:
-    """Exactly the seed's fields (001_7a9f313228bca7e3.txt) plus ``updated_at``."""
+    """Exactly the reward fields of MX "Rewards endpoints" plus ``updated_at``."""
     return {
         "account_guid": row["account_guid"],
         "balance": row["balance"],

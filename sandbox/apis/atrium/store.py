@@ -121,7 +121,7 @@ def _initial(db):
 @migrations(name="0002_credit_card_products")
 def _credit_card_products(db):
     db.executescript("""
-        -- the beta credit card products (atrium.md 5.5), described by the scenario
+        -- the beta credit card products (MX's atrium-java, branch beta), described by the scenario
         CREATE TABLE IF NOT EXISTS atrium_credit_card_products (
             guid TEXT PRIMARY KEY,
             name TEXT,

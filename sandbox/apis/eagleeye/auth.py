@@ -1,10 +1,11 @@
 """Eagle Eye AIR authentication: ``X-EES-AUTH-CLIENT-ID`` and ``X-EES-AUTH-HASH``.
 
 The hash is the lowercase hex SHA-256 of ``path + ("?" + query) + raw body + client
-secret`` (specs/eagleeye.md 2.2). No canonicalisation: the client hashes the bytes it
-sends. The sandbox accepts the path as it arrived (mount prefix included) and the path
-below the ``/eagleeye`` mount, in decoded and in percent-encoded form, so clients that
-sign only the vendor path also work (specs/README.md, Eagle Eye 3).
+secret`` ("API authentication"; as Eagle Eye's own clients compute it). No
+canonicalisation: the client hashes the bytes it sends. The sandbox accepts the path as it
+arrived (mount prefix included) and the path below the ``/eagleeye`` mount, in decoded and
+in percent-encoded form, so clients that sign only the vendor path also work (the
+sandbox's choice: the Eagle Eye README, "Rules").
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Eagle Eye AIR errors: always ``{"errorCode", "errorMessage"}`` (specs/README.md, Eagle Eye 4).
+"""Eagle Eye AIR errors: always ``{"errorCode", "errorMessage"}`` (the Eagle Eye README, "Rules").
 
 The business-rule codes are the sandbox's decisions (no AIR error catalogue is public,
 apart from ``ELE`` "Exchange Limit Exceeded" from the Exchange reference page).

@@ -1,4 +1,4 @@
-"""The `eagleeye:` section of a scenario file (field names fixed by scenario-format.md).
+"""The `eagleeye:` section of a scenario file (field names: scenarios/README.md).
 
 Vendor objects use AIR's own field names (``walletId``, ``pointsRewardBankId``,
 ``exchangeLimit``, ...); sandbox settings that no AIR object shows are snake_case
@@ -293,8 +293,8 @@ def _check_link(link: dict, bank_modes: dict, rewards_by_id: dict, path: str) ->
 
 def _opening_balances(db, openings: list[tuple[dict, bool]], now: str) -> list[dict]:
     """One CREDIT (or DEBIT, for a negative start) per account with a balance; a negative
-    start in an AUTOTOPUP scheme is corrected at once, as AIR does when it sees one (seed
-    004: "detect these negative balances and instantly correct them")."""
+    start in an AUTOTOPUP scheme is corrected at once, as AIR does when it sees one (the
+    Exchange reference: "detect these negative balances and instantly correct them")."""
     new = iter(store.new_ids(db, "account_transaction", len(openings) + sum(t for _, t in openings)))
     rows = []
     for account, topped_up in openings:

@@ -1,7 +1,8 @@
 """Eagle Eye AIR wire format: request schemas (marshmallow) and response renderers.
 
 AIR objects carry ids as numeric strings, instants as ``2025-01-29T20:27:27+00:00`` and
-empty maps as ``[]`` (research notes 4.1); the renderers below keep those habits.
+empty maps as ``[]`` (AIR sandbox responses in Eagle Eye's own fixtures); the renderers
+below keep those habits.
 Requests ignore fields they do not know (the vendor objects have many more), but a
 known field of the wrong type is a 400.
 """
@@ -95,8 +96,9 @@ class CreateAccountOptions(AccountTransactionOptions):
 
 
 class ExchangeSchema(LenientSchema):
-    """The Exchange body. The seed renders no field names, so both the short names and
-    AIR's own object names are accepted for the bank and the reward (research 7.1)."""
+    """The Exchange body. The Exchange reference renders no field names, so both the short names
+    and AIR's own object names are accepted for the bank and the reward (the Eagle Eye
+    README, "Deviations and guesses")."""
 
     accountId = IdField(required=True)
     rewardBankId = IdField()

@@ -5,7 +5,7 @@ A key belongs to one programme and carries read/write permissions per resource
 sent as ``KEY:SECRET``; one without a secret as ``KEY`` alone. Parsing follows Rails'
 token parser (the platform is Rails): ``Token`` or ``Bearer``, the value may be quoted and
 may be followed by other ``, name=value`` pairs. The scheme is matched in any case, so the
-seed's ``TOKEN token=...`` spelling works too.
+reference's ``TOKEN token=...`` spelling works too.
 """
 from __future__ import annotations
 

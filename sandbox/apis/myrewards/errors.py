@@ -1,7 +1,7 @@
-"""MyRewards' refusals and its error body: ``{"errors": ["..."]}`` (specs decision 1); a 204
-has no body, and a 401 asks for a token (``WWW-Authenticate``).
+"""MyRewards' refusals and its error body: ``{"errors": ["..."]}`` (the sandbox's choice, in the
+MyRewards README); a 204 has no body, and a 401 asks for a token (``WWW-Authenticate``).
 
-The statuses are the seed's: 401 invalid key, 402 user short of points, 412 programme
+The statuses are the 2018 reference's: 401 invalid key, 402 user short of points, 412 programme
 short of points, 204 user not found, 406 invalid transaction; 422 for failed validation
 and 403 for a key without the permission (the vendor's API standards).
 """

@@ -1,4 +1,4 @@
-"""The ``myrewards:`` section of a scenario file (field names: specs/scenario-format.md).
+"""The ``myrewards:`` section of a scenario file (field names: scenarios/README.md).
 
 Programmes hold everything: API keys, registration questions, user groups, users with
 their transaction history, performance data fields and promotions. Vendor objects use
@@ -26,7 +26,7 @@ from .service.users import ALWAYS_UNIQUE, LOGIN_FIELDS, USER_IDS
 from .service.varieties import DEBIT, find_type, find_variety
 
 MAX_POOL = 2 ** 53
-SEED_REQUIRED_FIELDS = ["firstname", "lastname", "tsandcs"]   # the seed's "Required" fields
+SEED_REQUIRED_FIELDS = ["firstname", "lastname", "tsandcs"]   # the reference's "Required" fields
 QUESTION_TYPES = ["check_box", "date_select", "radio", "select", "text", "user_group", "linked_user"]
 DATA_FIELD_TYPES = ["free_text", "numeric", "list_values", "date"]
 ALL_PERMISSIONS = {r: list(auth.ACCESS) for r in auth.RESOURCES}
@@ -100,7 +100,7 @@ class UserGroupSchema(StrictSchema):
 SEED_TRANSACTION = {
     "id": _id(),
     "transaction_type": fields.String(validate=_check(lambda v: find_type(v) is not None, "expected Credit or Debit")),
-    "variety": fields.String(validate=_check(lambda v: find_variety(v) is not None, "not a variety of the seed's table")),
+    "variety": fields.String(validate=_check(lambda v: find_variety(v) is not None, "not a variety of the reference's table")),
     "points": fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_POINTS)),
     "reason": fields.String(validate=validate.Length(min=1, max=MAX_REASON)),
     "remote_transaction_id": fields.String(allow_none=True),

@@ -158,7 +158,7 @@ class Flag(fields.Field):
 
 
 class TransactionType(fields.String):
-    """"one of 'Credit' or 'Debit'" (the seed): exactly so; ``credit`` is invalid."""
+    """"one of 'Credit' or 'Debit'" (the reference): exactly so; ``credit`` is invalid."""
     default_error_messages = {"invalid": "must be Credit or Debit"}
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -405,7 +405,7 @@ class TransactionOut(Schema):
 
 
 class RegistrationQuestionOut(Schema):
-    """Booleans as the strings "true"/"false", as the seed shows."""
+    """Booleans as the strings "true"/"false", as the reference shows."""
     id = fields.Integer()
     label = fields.String()
     mandatory = fields.Function(lambda row: _text_flag(row["mandatory"]))
@@ -416,7 +416,7 @@ class RegistrationQuestionOut(Schema):
 
 
 class UserGroupOut(Schema):
-    """Every value a string (or null), as the seed shows."""
+    """Every value a string (or null), as the reference shows."""
     id = fields.Function(lambda row: str(row["id"]))
     name = fields.String()
     parent_id = fields.Function(lambda row: None if row["parent_id"] is None else str(row["parent_id"]))
@@ -425,7 +425,7 @@ class UserGroupOut(Schema):
 
 
 class DataFieldOut(Schema):
-    """Real JSON booleans here, as the seed shows; ``label`` only where one is set."""
+    """Real JSON booleans here, as the reference shows; ``label`` only where one is set."""
     id = fields.Integer()
     name = fields.String()
     label = fields.String(allow_none=True)
@@ -510,7 +510,7 @@ UserOut = Schema.from_dict({"id": fields.Integer(), **{name: fields.Raw() for na
 
 
 def user_json(user: dict) -> dict:
-    """The user as the seed shows it: ``id``, then every field as last sent."""
+    """The user as the reference shows it: ``id``, then every field as last sent."""
     profile = user["profile"]
     return {"id": user["id"], **{name: profile.get(name) for name in USER_FIELDS},
             ANSWERS: profile.get(ANSWERS, [])}

@@ -68,7 +68,7 @@ def reward_not_cancellable(why: str) -> ApiError:
 
 
 def insufficient_credit(message: str) -> ApiError:
-    """specs/README.md SaaSquatch decision 1: too little credit is 402, nothing debited."""
+    """Too little credit is 402, nothing debited (the sandbox's choice, in the SaaSquatch README)."""
     return _error(message, 402, "INSUFFICIENT_CREDIT")
 
 

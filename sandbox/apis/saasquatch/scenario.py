@@ -1,4 +1,4 @@
-"""The `saasquatch:` section of a scenario file (shape fixed by specs/scenario-format.md).
+"""The `saasquatch:` section of a scenario file (its shape: scenarios/README.md).
 
 ```yaml
 saasquatch:

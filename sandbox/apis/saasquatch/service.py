@@ -65,7 +65,7 @@ def _empty_balance(reward_type: str, unit: str | None) -> dict:
 
 
 def _add_to_balance(balance: dict, reward: dict) -> None:
-    """The arithmetic of research note B4.3, keeping available = assigned - redeemed:
+    """Keeps the documented available = assigned - redeemed ("How to redeem points via API"):
     a pending, expired or cancelled reward's unredeemed remainder goes to its own total,
     and only what was redeemed from it stays in assigned and redeemed. Discounts and
     fuel-tank codes count only while available."""
@@ -232,7 +232,7 @@ def _record_redemptions(db, plan: list[tuple[int, int]], now) -> None:
     store.insert_redemptions(db, [(rid, pk, now, qty) for rid, (pk, qty) in zip(ids, plan)])
 
 
-# -- webhooks: user.reward.balance.changed (specs/README.md SaaSquatch decision 5) -----------
+# -- webhooks: user.reward.balance.changed (the SaaSquatch README, "Webhooks") ---------------
 
 BALANCE_CHANGED = "user.reward.balance.changed"
 _EVENT_NAMESPACE = uuid.UUID("3f1e9c2a-7b4d-4c6e-8a5f-1d2b3c4e5f60")

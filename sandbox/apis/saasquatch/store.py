@@ -170,7 +170,7 @@ STATE_SQL = """CASE
 
 _REWARD_SELECT = f"""SELECT r.*, {STATE_SQL} AS state FROM saasquatch_rewards r"""
 
-# Debit order (specs/README.md SaaSquatch decision 2): soonest expiry first (none last),
+# Debit order (the sandbox's choice, in the SaaSquatch README): soonest expiry first (none last),
 # then oldest dateGiven, then id.
 DEBIT_ORDER_SQL = "date_expires IS NULL, date_expires, date_given, id"
 

@@ -1,5 +1,5 @@
 """GET /credit_card_products/{guid} (beta): the products a scenario describes, for the
-credit_card_product_guid accounts carry (atrium.md 5.5)."""
+credit_card_product_guid accounts carry (MX's atrium-java, branch beta)."""
 from __future__ import annotations
 
 import pytest

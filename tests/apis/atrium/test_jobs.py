@@ -1,5 +1,5 @@
-"""Aggregation-type jobs: the seed's rules (000_12e2f48c316c7747.txt) and the order of
-checks of specs/README.md Atrium decision 4."""
+"""Aggregation-type jobs: the rules of MX "Rewards - Atrium API" and the order
+of checks the Atrium README's "Rules" record."""
 from __future__ import annotations
 
 import pytest

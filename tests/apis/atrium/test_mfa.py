@@ -1,4 +1,4 @@
-"""MX Bank's test credentials (atrium.md 6.2) and the MFA flow: challenges, resume."""
+"""MX Bank's test credentials (MX "Testing your setup") and the MFA flow: challenges, resume."""
 from __future__ import annotations
 
 import pytest
@@ -150,7 +150,7 @@ def test_an_answer_to_another_challenge_is_400(atrium):
 
 
 def test_fetch_rewards_can_trigger_mfa(atrium):
-    """The seed's warning: fetching rewards can trigger multi-factor authentication."""
+    """MX "Rewards endpoints" warns: fetching rewards can trigger multi-factor authentication."""
     atrium.put(member_path(), json={"member": {"credentials": credentials(password="image")}})
     atrium.advance("3s")
     answer(atrium, "USR-alice", "MBR-alice-mxbank", "correct")

@@ -1,4 +1,4 @@
-"""Rewards (001_7a9f313228bca7e3.txt) and the accounts and transactions a fetch gathers."""
+"""Rewards (MX "Rewards endpoints") and the accounts and transactions a fetch gathers."""
 from __future__ import annotations
 
 import pytest
@@ -136,7 +136,7 @@ def test_transactions_filter_by_date(atrium):
 
 
 def test_a_client_without_the_rewards_feature_gets_403_on_all_three_rewards_endpoints(atrium_world):
-    """Seed 000: "If the feature is not enabled, a 403 Forbidden error will be returned" -
+    """MX "Rewards - Atrium API": "If the feature is not enabled, a 403 Forbidden error will be returned" -
     even where rewards were gathered (the world says a fetch completed)."""
     users = [dict(u) for u in WORLD["atrium"]["users"]]
     users[1] = {**users[1], "members": [{**users[1]["members"][0], "rewards": [

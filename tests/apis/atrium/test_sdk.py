@@ -81,7 +81,7 @@ def test_the_official_sdk_runs_the_mfa_and_rewards_flow(sdk):
         client.members.aggregate_member(member.guid, user.guid)
     assert conflict.value.status == 409
 
-    # the member's credentials ask for MFA, so the fetch is challenged too (the seed's warning)
+    # the member's credentials ask for MFA, so the fetch is challenged too (MX "Rewards endpoints" warns of it)
     answer_challenge(client, advance, user.guid, member.guid)
     listed, code, _ = beta_call(client, "GET", REWARDS_PATH, user.guid, member.guid, "object")
     assert code == 200

@@ -1,4 +1,4 @@
-"""X-EES-AUTH-CLIENT-ID / X-EES-AUTH-HASH: the research notes' test vectors, the
+"""X-EES-AUTH-CLIENT-ID / X-EES-AUTH-HASH: published test vectors, the
 accepted path forms, and 401 in the AIR error shape for everything else."""
 import json
 
@@ -8,7 +8,8 @@ from sandbox.apis.eagleeye.auth import replay_headers, request_hash
 from tests.apis.eagleeye.helpers import (CLIENT, EXCHANGE_BODY, EXCHANGE_PATH, OTHER_CLIENT, SECRET, WALLET,
                                          AirClient, assert_error, sign, state, world)
 
-# specs/eagleeye.md 2.3: (path and query, body, secret, sha256)
+# (path and query, body, secret, sha256): the "API authentication" page's example, vectors from
+# public AIR clients' tests, and three computed with hashlib
 VECTORS = [
     ("/wallet/555555", b"", "0987654321", "76e132ab2154bb7139258b65134ddaf74c12a4242ce136b87a7335292fddc068"),
     ("/some/path", b'{"some":"arbitrary","json":"data"}', "some-secret",
@@ -26,7 +27,7 @@ VECTORS = [
 
 
 @pytest.mark.parametrize("path, body, secret, expected", VECTORS)
-def test_research_vectors(path, body, secret, expected):
+def test_published_vectors(path, body, secret, expected):
     assert request_hash(path, body, secret) == expected
 
 

@@ -1,5 +1,5 @@
-"""The Exchange (seed 004): success shape, spellings, /2.0, location echo, threshold,
-negative balances and AUTOTOPUP, and the 404/400/422 refusals that write nothing."""
+"""The Exchange (Eagle Eye AIR "Exchange" reference): success shape, spellings, /2.0,
+location echo, threshold, negative balances and AUTOTOPUP, and the 404/400/422 refusals that write nothing."""
 import pytest
 
 from tests.apis.eagleeye.helpers import (ACCOUNT, BANK, CAMPAIGN, EXCHANGE_BODY, OTHER_CLIENT, OTHER_SECRET, REWARD,

@@ -1,5 +1,5 @@
 """Wallets, accounts, credit/debit and the reads; a partner flow written only from the
-seed and the research notes."""
+vendor's public pages."""
 import hashlib
 import json
 import urllib.parse
@@ -10,7 +10,7 @@ from tests.apis.eagleeye.helpers import ACCOUNT, WALLET, assert_error, assert_le
 
 
 class PartnerClient:
-    """What a partner writes from the research notes (2.2, 5): every call on the wallet
+    """What a partner writes from the vendor's pages and public clients: every call on the wallet
     host, `/2.0` API prefix, hash = sha256(prefix + path + ?query + payload + secret)."""
 
     def __init__(self, http, base: str, client_id: str, secret: str, prefix: str = "/2.0"):

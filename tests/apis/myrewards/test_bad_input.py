@@ -87,7 +87,7 @@ def test_garbage_ids_in_read_paths(shared_small, path, record_id):
 
 
 # What a garbage id gets on each write route: the v1 POST answers an unknown user with the
-# seed's bodiless 204; the others name their record in the path (404), except the two
+# reference's bodiless 204; the others name their record in the path (404), except the two
 # routes that take it in the body: a sales-data upload's promotion_id (404, as in the
 # path) and a new user's user_group_id (422, a format problem of that field).
 WRITE_REFUSALS = {

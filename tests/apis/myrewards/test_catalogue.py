@@ -1,4 +1,4 @@
-"""Registration questions and user groups: the programme's own lists, typed as the seed shows."""
+"""Registration questions and user groups: the programme's own lists, typed as the reference shows."""
 from __future__ import annotations
 
 import pytest

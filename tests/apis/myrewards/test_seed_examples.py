@@ -1,4 +1,4 @@
-"""Every example request of the MyRewards API reference (seed 002), sent verbatim
+"""Every example request of the MyRewards API reference (2018), sent verbatim
 (headers and body text as printed) to the default world, gets the documented answer."""
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from .helpers import BASE, SMALL_KEY, assert_books_balance, balance, credit, deb
 POST = f"{BASE}/api/v1/users/{{}}/transactions"
 LIST = f"{BASE}/api/v2/users/{{}}/transactions"
 
-# The seed's table, written out independently of the sandbox's copy of it.
+# The 2018 reference's variety table, written out independently of the sandbox's copy of it.
 SEED_TABLE = {
     "Programme Points": ({"Credit", "Debit"}, True),
     "Points Error": ({"Credit", "Debit"}, True),

@@ -1,4 +1,4 @@
-"""GET /reward/balance: one element per (type, unit), the B4.3 arithmetic, filters."""
+"""GET /reward/balance: one element per (type, unit), available = assigned - redeemed, filters."""
 import pytest
 
 from .conftest import account, credit, discount, fueltank, world

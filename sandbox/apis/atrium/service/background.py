@@ -6,7 +6,8 @@ If a job is running at that instant the background aggregation waits for it and 
 moment it ends, provided the member is then CONNECTED. A background aggregation is not an
 aggregation-type job: it takes no time, never starts the three-hour window and never
 blocks a request. Nothing is written when one runs: its instants follow from the jobs,
-the member's seeded state and the clock (specs/README.md, Atrium decision 7).
+the member's seeded state and the clock (the Atrium README, "Rules": the daily background
+aggregation).
 """
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """The built-in institution catalogue, the credential fields every institution asks
 for, and what a new member finds at its institution (accounts, transactions, rewards).
 
-`mxbank` is MX's own test institution as recorded on vestibule (atrium.md 6.1), plus
-rewards support (specs/README.md Atrium decision 6). `sandbox_cu` is the sandbox's own
-institution without rewards; it supports the other premium jobs.
+`mxbank` is MX's own test institution as recorded on vestibule (MX's atrium-elixir sandbox
+tests), plus rewards support (the sandbox's choice: the Atrium README, "Deviations from MX").
+`sandbox_cu` is the sandbox's own institution without rewards; it supports the other premium
+jobs.
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ TEST_USERNAME = "test_atrium"
 CHALLENGE_SECONDS = 600
 LOCKOUT = timedelta(hours=3)
 
-# MX Bank's test passwords (atrium.md 6.2): what the first leg of a job ends in.
+# MX Bank's test passwords (MX "Testing your setup", Atrium era): what the first leg of a job ends in.
 _PASSWORD_OUTCOMES = {
     "password": ("CONNECTED", None),
     "challenge": ("CHALLENGED", "TEXT"),

@@ -1,5 +1,6 @@
-"""Atrium's webhooks (atrium.md 5.7 and 7; specs/README.md Atrium decision 8), all caused
-by time: a job's leg ending, a challenge expiring, a background aggregation.
+"""Atrium's webhooks (MX's aggregation, connection status and rewards webhook pages; the
+Atrium README, "Rules": webhooks), all caused by time: a job's leg ending, a challenge
+expiring, a background aggregation.
 
 - ``AGGREGATION`` after every completed aggregation: a standard aggregation (the one a new
   member starts included), a rewards fetch (it gathers accounts and transactions too) and
@@ -20,12 +21,12 @@ from .. import store
 from .connection import CHALLENGE_SECONDS, member_state
 
 API = "atrium"
-# atrium.md 4.1: the integer MX sends beside each connection_status in webhooks
+# MX's connection statuses: the integer MX sends beside each connection_status in webhooks
 STATUS_IDS = {"CREATED": 0, "PREVENTED": 1, "DENIED": 2, "CHALLENGED": 3, "REJECTED": 4, "LOCKED": 5,
               "CONNECTED": 6, "IMPEDED": 7, "RECONNECTED": 8, "DEGRADED": 9, "DISCONNECTED": 10,
               "DISCONTINUED": 11, "CLOSED": 12, "DELAYED": 13, "FAILED": 14, "UPDATED": 15, "DISABLED": 16,
               "IMPORTED": 17, "RESUMED": 18, "EXPIRED": 19, "IMPAIRED": 20, "PENDING": 21}
-# atrium.md 4.1 (D-WH-CS): the states that trigger the webhook, with the sandbox's wording
+# MX's connection status webhook page: the states that trigger the webhook, with the sandbox's wording
 ACTIONABLE = {
     "CHALLENGED": "To authenticate your connection to {name}, please answer the following challenge(s).",
     "DENIED": "The credentials entered do not match your credentials at {name}. Please re-enter your credentials.",

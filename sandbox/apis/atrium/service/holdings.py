@@ -6,7 +6,7 @@ job has gathered them.
   aggregation-type job, fetch_rewards included, or a scenario's connected member), for one
   member or for the whole user; transactions within a date window (MX's default: 90 days
   back, 5 days forward);
-- rewards: once a fetch_rewards job has completed (specs/README.md Atrium decision 5).
+- rewards: once a fetch_rewards job has completed (the sandbox's choice: the README, "Fidelity notes").
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Starting aggregation-type jobs and answering MFA challenges.
 
-The seed's rules (000_12e2f48c316c7747.txt), checked in the order of specs/README.md
-Atrium decision 4 (auth, Accept and ids come before, in the routes and lookups):
+The rules of MX "Rewards - Atrium API", checked in the order the Atrium README's "Rules"
+record (auth, Accept and ids come before, in the routes and lookups):
 403 feature not enabled for the client, 400 institution without the feature, then
 202 same kind already running, 409 another kind running, and 202 with the unchanged
 member for a standard aggregation less than three hours after any other job finished.
@@ -31,8 +31,8 @@ FEATURES = tuple(feature for feature, _, _ in PREMIUM.values())
 
 
 def require_feature(client: dict, kind: str) -> None:
-    """403 unless MX has enabled the feature of premium job ``kind`` for the client (seed 000:
-    "If the feature is not enabled, a 403 Forbidden error will be returned")."""
+    """403 unless MX has enabled the feature of premium job ``kind`` for the client
+    (MX "Rewards - Atrium API": "If the feature is not enabled, a 403 Forbidden error will be returned")."""
     feature, _, label = PREMIUM[kind]
     if feature not in client["features"]:
         raise errors.forbidden(f"The {label} feature is not enabled for this client.")

@@ -1,4 +1,4 @@
-"""The reward-bank Exchange (seed 004): points for a coupon, with rollback.
+"""The reward-bank Exchange (Eagle Eye AIR "Exchange" reference): points for a coupon, with rollback.
 
 One write transaction per exchange (so concurrent exchanges never pass a limit or a
 balance rule together):
@@ -8,7 +8,7 @@ balance rule together):
 2. the EXCHANGE wallet transaction, the points debit (and AUTOTOPUP), the wallet link's use;
 3. the coupon is issued, within the campaign's issuance window and limits. A breach
    rolls the writes of step 2 back (a savepoint: every balance restored) and then writes
-   the VOIDED traces the seed describes, and the call answers 422 ISSUANCE;
+   the VOIDED traces the reference describes, and the call answers 422 ISSUANCE;
 4. unless the named fault ``rollback_fails`` is armed: then the debit stays, and the
    call answers 207 with the details. The fault is consumed inside the savepoint that is
    kept, so exactly ``times`` failing exchanges see it.
@@ -179,7 +179,7 @@ def _rollback_failed(db, now, wallet_transaction: dict, postings: list, problem:
 
 def _write_voided_traces(db, now, plan: Plan) -> dict:
     """After the rollback: the exchange as it was attempted, VOIDED, with a VOID
-    transaction reversing each posting (seed 004: 'ROLLBACK would leave traces ... in the
+    transaction reversing each posting (the Exchange reference: 'ROLLBACK would leave traces ... in the
     form of VOIDED Wallet Transaction and VOIDED Wallet Account Transaction')."""
     wallet_transaction, account, postings = _debit(db, now, plan, status="VOIDED")
     for posting in reversed(postings):

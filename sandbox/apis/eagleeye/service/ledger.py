@@ -58,7 +58,7 @@ def check_debit(account: dict, scheme: dict, amount: int) -> None:
 
 def debit(db, now, account: dict, scheme: dict, amount: int, event: str, **options) -> list[dict]:
     """Debit ``amount``; with AUTOTOPUP on, a negative result is brought back to zero by
-    an AUTOTOPUP transaction in the same write (seed 004)."""
+    an AUTOTOPUP transaction in the same write (the Exchange reference)."""
     check_debit(account, scheme, amount)
     postings = [post(db, now, account, event, -amount, **options)]
     topped = top_up(db, now, account, scheme, **options)
@@ -67,7 +67,7 @@ def debit(db, now, account: dict, scheme: dict, amount: int, event: str, **optio
 
 def top_up(db, now, account: dict, scheme: dict, **options) -> dict | None:
     """With AUTOTOPUP on, a negative balance is brought back to zero by an AUTOTOPUP
-    transaction as soon as it is seen (seed 004: "detect these negative balances and
+    transaction as soon as it is seen (the Exchange reference: "detect these negative balances and
     instantly correct them"); the posting, or None."""
     if scheme["autotopup"] and account["current"] < 0:
         return post(db, now, account, "AUTOTOPUP", -account["current"], **options)

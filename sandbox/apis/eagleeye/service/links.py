@@ -66,7 +66,7 @@ def _in_date(link: dict, now_db: str) -> bool:
 def choose_link(db, now, wallet_id: str, bank: dict, reward_id: str) -> tuple[dict, int]:
     """The link an exchange from a PERSONAL bank counts against, and its exchanges so far.
 
-    Seed 004: each link can be used up to the exchange limit before it is marked USED;
+    The Exchange reference: each link can be used up to the exchange limit before it is marked USED;
     AIR picks the link expiring soonest first, then the one most specific to the reward.
     No active, in-date link at all is NOLINK; only exhausted ones is ELE.
     """

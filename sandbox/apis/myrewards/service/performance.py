@@ -5,8 +5,9 @@ data field of its promotion (the programme-wide fields and the promotion's own),
 by the field's name or label in any case. It earns quantity x the product's points,
 credited to the user's ledger and drawn from the programme pool.
 
-A batch is all or nothing (the seed): records are taken in order and the first one that
-is invalid, or that the pool can no longer pay for, fails the whole batch with 422
+A batch is all or nothing (the sandbox's choice, in the MyRewards README): records are
+taken in order and the first one that is invalid, or that the pool can no longer pay for,
+fails the whole batch with 422
 ``{"errors": [...], "index_of_failed_data": i}``; nothing is written.
 """
 from __future__ import annotations

@@ -3,10 +3,10 @@
 A transaction's instant is the sandbox clock's (``created_offset`` 0: shown in UTC);
 scenario history keeps the offset it was given.
 
-Check order on the v1 POST (specs decision 3): auth (the route), then 204 for a user
-outside the key's programme, 406 for a malformed transaction, 406 for a type the variety
-does not permit, 402 for a debit above the user's balance, 412 for a programme-affecting
-credit above the programme's pool.
+Check order on the v1 POST (the sandbox's choice, in the MyRewards README): auth (the
+route), then 204 for a user outside the key's programme, 406 for a malformed transaction,
+406 for a type the variety does not permit, 402 for a debit above the user's balance, 412
+for a programme-affecting credit above the programme's pool.
 """
 from __future__ import annotations
 

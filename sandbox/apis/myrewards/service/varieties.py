@@ -1,7 +1,7 @@
-"""The seed's variety table, as data.
+"""The variety table of the 2018 MyRewards reference, as data.
 
 | Variety | Programme Points affecting? | Permitted Type |
-A variety is named exactly as the vendor's docs have spelled it: the seed's spelling, or
+A variety is named exactly as the vendor's docs have spelled it: the 2018 spelling, or
 one of the later docs' ("Programme points", "Person2Person transfer", "Order
 Cancellation"). Any other spelling ("programme_points", "PROGRAMME POINTS") is not a
 variety, as the type is exactly "Credit" or "Debit".
@@ -18,7 +18,7 @@ PROGRAMME_CONFIG = "programme config"
 
 @dataclass(frozen=True)
 class Variety:
-    name: str                 # the seed's spelling; lower-cased it is the listed transaction_type
+    name: str                 # the 2018 spelling; lower-cased it is the listed transaction_type
     affects_pool: bool | str  # True, False or PROGRAMME_CONFIG
     permitted: frozenset
     aliases: tuple[str, ...] = ()
