@@ -31,11 +31,16 @@ _COUNTER = struct.Struct("<Q")
 
 
 class CountedApp:
-    """WSGI middleware: one more in this worker's counter file per request."""
+    """WSGI middleware: one more in this worker's counter file per request. Anything else
+    is the wrapped app's (its ``extensions``: each worker starts the sandbox's webhook
+    dispatcher, as ``serve`` does)."""
 
     def __init__(self, app, folder: str):
         self.app, self.folder = app, folder
         self._pid, self._map, self._lock = None, None, threading.Lock()
+
+    def __getattr__(self, name):
+        return getattr(self.app, name)
 
     def _open(self) -> None:
         path = os.path.join(self.folder, str(os.getpid()))

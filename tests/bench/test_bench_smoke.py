@@ -2,9 +2,12 @@
 here (performance stays out of pass/fail tests); the figures live in bench/RESULTS.md."""
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -114,3 +117,26 @@ def test_a_missing_peer_is_named_with_how_to_install_it(monkeypatch, tmp_path):
     found, missing = peers.available()
     assert "WireMock" not in " ".join(peer.name for peer in found)
     assert any(note.startswith("WireMock is not installed") and "npm install" in note for note in missing)
+
+
+@pytest.mark.parametrize("model", serving.MODELS)
+def test_a_measured_sandbox_runs_its_webhook_dispatcher_as_serve_does(tmp_path, model):
+    """The benchmark measures the server users run, background dispatcher included: one of
+    its workers leads, holding the database's dispatch lock."""
+    db = tmp_path / "state.sqlite"
+    with servers.sandbox(tmp_path / "sandbox.log", "--db", str(db), model=model) as server:
+        server.wait_healthy()
+        fd = os.open(f"{db}.dispatch-lock", os.O_RDWR | os.O_CREAT)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    break                       # a worker holds it
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                time.sleep(0.05)
+            else:
+                pytest.fail("no worker took the dispatch lock")
+        finally:
+            os.close(fd)
