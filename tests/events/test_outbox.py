@@ -188,3 +188,28 @@ def test_a_clock_moved_years_ahead_emits_only_the_latest_background_aggregations
     assert mine[0]["due_at"] == "2028-07-04T09:00:00Z"           # the 100 latest, in order
     status = atrium.get(f"{MEMBER}/status", headers=BETA).get_json()["member"]
     assert status["successfully_aggregated_at"] == "2028-10-11T09:00:00+00:00"
+
+
+def test_a_catch_up_asks_its_source_only_for_the_events_not_written_yet(atrium, monkeypatch):
+    """A look or a catch-up reads the window's written keys once and hands them to the API's
+    source, which builds no payload for them: the same events are never rebuilt each tick."""
+    from datetime import timedelta
+
+    from sandbox.apis.atrium.service import events as atrium_events
+    from sandbox.core import clock
+
+    assert atrium.post(f"{MEMBER}/fetch_rewards", headers=BETA).status_code == 200
+    built, real_event = [], atrium_events._event
+    monkeypatch.setattr(atrium_events, "_event", lambda db, member, state, jobs, instant, key, *rest:
+                        built.append(key) or real_event(db, member, state, jobs, instant, key, *rest))
+    app = atrium.application
+    with borrowed(app.extensions["sandbox"].settings.db_path) as db:
+        now = clock.now(db) + timedelta(seconds=3)
+        events.catch_up(db, "atrium", atrium_events.SOURCE, now)
+        written = [row[0] for row in db.execute("SELECT key FROM sandbox_events WHERE api = 'atrium'")]
+        assert sorted(built) == sorted(written) and len(written) == 2      # AGGREGATION and REWARD
+        built.clear()
+        events.catch_up(db, "atrium", atrium_events.SOURCE, now)
+        assert built == []                                                  # nothing rebuilt
+        assert events._nothing_new(db, "atrium", atrium_events.SOURCE, now)[0] is True
+        assert [row[0] for row in db.execute("SELECT key FROM sandbox_events WHERE api = 'atrium'")] == written

@@ -279,9 +279,9 @@ def signature_headers(api_key: str, body: str) -> dict:
     return {"X-Hook-Signature": base64.b64encode(digest).decode()}
 
 
-def due_events(db, after, until):
+def due_events(db, after, until, written=frozenset()):
     """Credit becoming available or expiring in ``(after, until]``: an event wherever it
-    moved a user's available credit in a unit."""
+    moved a user's available credit in a unit (``written``: keys the caller leaves out)."""
     found, tenants = [], {}
     for moment in store.credit_moments(db, after, until):
         at = from_db(moment["at"])

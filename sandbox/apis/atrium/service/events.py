@@ -47,12 +47,13 @@ def job_guid(member_guid: str, job_key) -> str:
     return f"JOB-{uuid.uuid5(_JOB_NAMESPACE, f'{member_guid}:{job_key}')}"
 
 
-def due(db, after: datetime, until: datetime) -> tuple[list[Event], datetime | None]:
-    """The events of ``(after, until]``, from the members that may have one (found in SQL), and
-    the earliest instant after ``until`` at which one may come (never later than the next)."""
+def due(db, after: datetime, until: datetime, written=frozenset()) -> tuple[list[Event], datetime | None]:
+    """The events of ``(after, until]`` not ``written`` yet (their keys), from the members that
+    may have one (found in SQL), and the earliest instant after ``until`` at which one may come
+    (never later than the next)."""
     legs_after = to_db(after - timedelta(seconds=CHALLENGE_SECONDS))
     candidates = store.event_candidates(db, to_db(after), to_db(until), legs_after, _SECOND_IN_DAYS)
-    found = _events_of(db, candidates, after, until)
+    found = _events_of(db, candidates, after, until, written)
     upcoming = store.next_event_day(db, to_db(until), to_db(until - timedelta(seconds=CHALLENGE_SECONDS)))
     return found, None if upcoming is None else _from_julian(upcoming)
 
@@ -62,12 +63,12 @@ def member_due(db, member_guid: str, after: datetime, until: datetime) -> list[E
     return _events_of(db, [member_guid], after, until)
 
 
-def _events_of(db, guids: list[str], after: datetime, until: datetime) -> list[Event]:
+def _events_of(db, guids: list[str], after: datetime, until: datetime, written=frozenset()) -> list[Event]:
     members = store.members_with_clients(db, guids)
     jobs = store.jobs_of(db, [m["guid"] for m in members])
     found = []
     for member in members:
-        found.extend(_member_events(db, member, jobs[member["guid"]], after, until)[0])
+        found.extend(_member_events(db, member, jobs[member["guid"]], after, until, written)[0])
     return found
 
 
@@ -75,7 +76,7 @@ def _from_julian(day: float) -> datetime:
     return _UNIX_EPOCH + timedelta(days=day - _UNIX_EPOCH_JULIAN_DAY)
 
 
-def _member_events(db, member: dict, jobs: list[dict], after: datetime, until: datetime):
+def _member_events(db, member: dict, jobs: list[dict], after: datetime, until: datetime, written=frozenset()):
     state = member_state(member, jobs, until)
     happened, upcoming = [], [state["background"].next_due]
     for view in state["views"]:
@@ -106,7 +107,7 @@ def _member_events(db, member: dict, jobs: list[dict], after: datetime, until: d
     for instant in state["background"].between(after, until):
         happened.append((instant, f"background:{member['guid']}:{instant.isoformat()}", "aggregation", None))
     events = [_event(db, member, state, jobs, instant, key, kind, detail)
-              for instant, key, kind, detail in happened if after < instant <= until]
+              for instant, key, kind, detail in happened if after < instant <= until and key not in written]
     return events, upcoming
 
 
