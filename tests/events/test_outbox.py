@@ -213,3 +213,28 @@ def test_a_catch_up_asks_its_source_only_for_the_events_not_written_yet(atrium, 
         assert built == []                                                  # nothing rebuilt
         assert events._nothing_new(db, "atrium", atrium_events.SOURCE, now)[0] is True
         assert [row[0] for row in db.execute("SELECT key FROM sandbox_events WHERE api = 'atrium'")] == written
+
+
+def test_a_catch_up_that_finds_nothing_reads_no_written_keys(sq):
+    """A SaaSquatch debit catches up first; its window holds every balance event of the last
+    minute, and a catch-up that finds nothing due must not read them all."""
+    app, _, _ = sq
+    seen = []
+
+    def due(db, after, until, written):
+        seen.append(written)
+        return [], None
+
+    with borrowed(app.extensions["sandbox"].settings.db_path) as db:
+        with write_transaction(db):
+            from sandbox.core import clock
+            now = clock.now(db)
+            for n in range(events.WrittenKeys.ONE_AT_A_TIME + 5):
+                events.emit(db, events.Event("saasquatch", TENANT, "test", f"k{n}", now, {}))
+        events.catch_up(db, "saasquatch", events.EventSource(due=due, clients=lambda db: []), now)
+        assert seen[0].keys is None and seen[0].asked == 0
+        # asked about many keys, it reads the window's keys once
+        written = events.WrittenKeys(db, "saasquatch", now - events.MARGIN)
+        answers = [f"k{n}" in written for n in range(events.WrittenKeys.ONE_AT_A_TIME + 5)] + ["other" in written]
+        assert answers == [True] * (events.WrittenKeys.ONE_AT_A_TIME + 5) + [False]
+        assert written.keys is not None and written.asked == events.WrittenKeys.ONE_AT_A_TIME
