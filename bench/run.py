@@ -28,12 +28,14 @@ class Plan:
     list_rounds: int = 3
     isolation_samples: int = 100      # per case, model and round
     plugin_tests: int = 100           # per round, with and without the fixture
+    settle: bool = True               # wait out a case's background work (Case.settle_seconds)
 
 
 FULL = Plan()
 # wrk's shortest run is 1 s: the smoke's shorter runs are the single-session client's
 SMOKE = Plan(rounds=1, seconds=0.3, warmup_seconds=0.0, cold_runs=1, load_runs=1,
-             list_rows=(1_000, 5_000), list_rounds=1, isolation_samples=3, plugin_tests=3)
+             list_rows=(1_000, 5_000), list_rounds=1, isolation_samples=3, plugin_tests=3,
+             settle=False)
 
 
 @dataclass
@@ -209,6 +211,8 @@ def _one_round(figures: Figures, found: CaseFigures, drive, server, case: c.Case
     found.add_workers(serving.spread(before, serving.counts(counted)))
     if case.rows_sql:
         found.rows_added = (found.rows_added or 0) + _count(db, case.rows_sql) - rows
+    if case.settle_seconds and figures.plan.settle:
+        time.sleep(case.settle_seconds)
     found.rounds.append(result)
     say(figures, f"round {len(found.rounds)} {case.name} ({label}): {result.rps:.0f} req/s, p50 {result.p50_ms:.2f} ms,"
                  f" p99 {result.p99_ms:.2f} ms, bad {result.bad_status + result.socket_errors}")
