@@ -32,9 +32,13 @@ TIMEOUT_S = 5.0
 SENDERS = 4
 SWEEP_EVERY = 1                         # ticks: a stat per pooled file, so a dropped namespace's
                                         # connections close within a tick
-# perf: a changed database is looked at most this often (seconds): looking costs ~30 ms with
-# 12,000 Atrium members (the benchmark's world), and what a change schedules is seconds away
+# perf: a changed database is looked at most every LOOK_EVERY seconds, and a look that took t
+# waits LOOK_SHARE x t before the next (at most LOOK_AT_MOST): after a burst of thousands of
+# Atrium jobs a look takes ~100 ms for the next minute, and what a change schedules is seconds
+# away (an event already known is looked for at its instant, whatever the wait)
 LOOK_EVERY = 0.5
+LOOK_SHARE = 10
+LOOK_AT_MOST = 2.0
 USER_AGENT = "rewards-sandbox-webhooks"
 
 
@@ -48,7 +52,7 @@ class Dispatcher:
         self._lock_fd: int | None = None
         self._next_due: dict[str, float | None] = {}     # namespace path -> sandbox instant (epoch s)
         self._seen: dict[str, tuple] = {}                # namespace path -> database files' signature
-        self._looked: dict[str, float] = {}              # namespace path -> when it was last looked at
+        self._next_look: dict[str, float] = {}           # namespace path -> when a change may be looked at
 
     def start(self) -> "Dispatcher":
         self._thread = threading.Thread(target=self._run, name="sandbox-webhooks", daemon=True)
@@ -102,7 +106,7 @@ class Dispatcher:
         for path in [p for p in self._seen if not os.path.exists(p)]:
             self._seen.pop(path, None)
             self._next_due.pop(path, None)
-            self._looked.pop(path, None)
+            self._next_look.pop(path, None)
 
     def _namespaces(self):
         default = self.runtime.settings.db_path
@@ -146,13 +150,15 @@ class Dispatcher:
             now = clock.now(db)
             signature = _signature(path)
             due = self._next_due.get(path)
-            changed = signature != self._seen.get(path) and time.monotonic() >= self._looked.get(path, 0.0) + LOOK_EVERY
+            changed = signature != self._seen.get(path) and time.monotonic() >= self._next_look.get(path, 0.0)
             if changed or (due is not None and now.timestamp() >= due):
+                started = time.monotonic()
                 upcoming = events.materialise(db, self.runtime.apis, now, lazy=True)
                 self._next_due[path] = None if upcoming is None else upcoming.timestamp()
                 # the signature from before the look: a commit made while it ran is seen next tick
                 self._seen[path] = signature
-                self._looked[path] = time.monotonic()
+                finished = time.monotonic()
+                self._next_look[path] = finished + min(LOOK_AT_MOST, max(LOOK_EVERY, LOOK_SHARE * (finished - started)))
             wall = time.time()
             ids = events.due_deliveries(db, wall)
             taken = events.claim(db, ids, self.claimant, wall) if ids else []

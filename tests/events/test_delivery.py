@@ -168,3 +168,39 @@ def test_a_restart_between_the_change_and_the_delivery_loses_nothing(tmp_path, l
         assert listed["status"] == "delivered" and listed["payload"] == event["json"]
     finally:
         hook.stop()
+
+
+def test_a_slow_look_makes_the_dispatcher_wait_longer_before_the_next(make_app, monkeypatch):
+    """A look at a changed database that took t waits LOOK_SHARE x t (within LOOK_EVERY and
+    LOOK_AT_MOST) before the next: after a burst of Atrium jobs a look takes ~100 ms."""
+    from sandbox.core import events, namespaces
+    from sandbox.core.db import borrowed, write_transaction
+
+    app = make_app(ATRIUM_WORLD)
+    runtime = app.extensions["sandbox"]
+    path = runtime.settings.db_path
+    clock = [1000.0]
+    looks = []
+
+    def slow_materialise(db, apis, now, lazy=False):
+        looks.append(clock[0])
+        clock[0] += 0.1                                 # this look "takes" 100 ms
+        return None
+
+    monkeypatch.setattr(dispatch.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(events, "materialise", slow_materialise)
+
+    def change():
+        with borrowed(path) as db, write_transaction(db):
+            db.execute("INSERT OR REPLACE INTO sandbox_meta (key, value) VALUES ('tick', ?)", [str(clock[0])])
+
+    found = dispatch.Dispatcher(runtime)
+    found._tick(namespaces.DEFAULT, path, first=True)
+    assert len(looks) == 1
+    expected_wait = min(dispatch.LOOK_AT_MOST, max(dispatch.LOOK_EVERY, dispatch.LOOK_SHARE * 0.1))
+    assert expected_wait > dispatch.LOOK_EVERY
+    for advance, looked in ((dispatch.LOOK_EVERY + 0.01, 1), (expected_wait - dispatch.LOOK_EVERY, 2)):  # 1.01 s in all
+        clock[0] += advance
+        change()
+        found._tick(namespaces.DEFAULT, path, first=False)
+        assert len(looks) == looked, (advance, looks)
