@@ -3,17 +3,21 @@
 The master prepares the database (WAL, migrations, startup world) before it forks, and
 loads the app once (``preload_app``), so workers start in milliseconds.
 
-Workers are threaded (``SandboxWorker``, gunicorn's ``gthread`` with ``THREADS`` threads
-each), with keep-alive. A connection is handed to a thread only once its request line and
-headers have all arrived, and is closed if they take longer than ``HEADER_SECONDS``: a
-client that sends them slowly (or not at all) holds no thread and no worker, so slow
-clients cannot stop the server answering everyone else, and a delayed fault in one
-namespace holds only its own thread.
+Workers are threaded (``SandboxWorker``, gunicorn's ``gthread`` worker), with keep-alive.
+A connection is handed to a thread only once its request line and headers have all
+arrived, and is closed if they take longer than ``HEADER_SECONDS``: a client that sends
+them slowly (or not at all) holds no thread and no worker, so slow clients cannot stop the
+server answering everyone else.
+A worker runs its requests one at a time (``sandbox.core.turns.TurnPool``), up to
+``THREADS`` threads: a request waiting on something outside the process (a delayed fault,
+a request body arriving slowly, a client reading its answer slowly) lets the next one run
+on another thread, so it holds only its own thread, never the worker.
 SQLite connections are pooled per worker and lent to one thread at a time
 (``sandbox.core.db.pool``).
 """
 from __future__ import annotations
 
+import select
 import socket
 import time
 
@@ -21,7 +25,9 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers import gthread
 from gunicorn.workers.gthread import ThreadWorker
 
-THREADS = 8
+from sandbox.core.turns import TurnPool, waiting
+
+THREADS = 8                 # requests a worker can have waiting at once (delayed faults, slow bodies)
 HEADER_SECONDS = 10.0
 _PEEK = 65536
 
@@ -71,7 +77,11 @@ class SandboxWorker(ThreadWorker):
     """gunicorn's threaded worker, handing a connection to a thread only once its request
     line and headers have all arrived (they are peeked at, not read), so a client sending
     them slowly waits in the worker's poller, not in a thread; it is closed if they have
-    not all arrived ``HEADER_SECONDS`` after they began."""
+    not all arrived ``HEADER_SECONDS`` after they began. Its threads take turns
+    (``TurnPool``)."""
+
+    def get_thread_pool(self):
+        return TurnPool(self.cfg.threads)
 
     def enqueue_req(self, conn):
         if not isinstance(conn.sock, HeaderDeadlineSocket):
@@ -97,7 +107,8 @@ class SandboxWorker(ThreadWorker):
 class HeaderDeadlineSocket:
     """A connection's socket whose reads end at ``deadline`` (while a request's headers are
     read): past it a read answers as if the client had closed, so gunicorn's parser gives
-    up on the request and the connection is closed. Everything else is the socket's own."""
+    up on the request and the connection is closed. A read or write that would block is
+    a wait (``turns.waiting``). Everything else is the socket's own."""
 
     __slots__ = ("_sock", "deadline")
 
@@ -116,7 +127,30 @@ class HeaderDeadlineSocket:
             return True
         return not waiting or b"\r\n\r\n" in waiting or len(waiting) >= _PEEK
 
+    # a read or write that would block marks a wait (``turns.waiting``): meanwhile the worker
+    # runs its next request on another thread
+
     def recv(self, size, *flags):
+        # a header block is read only once it has all arrived (``headers_arrived``); a body
+        # read that would block waits without holding the worker's turn
+        if self.deadline is not None or _ready(self._sock, select.POLLIN):
+            return self._recv(size, *flags)
+        with waiting():
+            return self._recv(size, *flags)
+
+    def sendall(self, data, *flags):
+        if self._sock.gettimeout() is None and not flags:
+            try:
+                sent = self._sock.send(data, socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                sent = 0
+            if sent == len(data):
+                return None
+            data = memoryview(data)[sent:]
+        with waiting():
+            return self._sock.sendall(data, *flags)
+
+    def _recv(self, size, *flags):
         if self.deadline is None:
             return self._sock.recv(size, *flags)
         remaining = self.deadline - time.monotonic()
@@ -133,3 +167,9 @@ class HeaderDeadlineSocket:
 
     def __getattr__(self, name):
         return getattr(self._sock, name)
+
+
+def _ready(sock, event: int) -> bool:
+    poller = select.poll()
+    poller.register(sock, event)
+    return bool(poller.poll(0))

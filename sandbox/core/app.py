@@ -10,7 +10,7 @@ import time
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-from . import bodies, faults, journal
+from . import bodies, faults, journal, turns
 from .apis import ApiPackage
 from .context import RequestState, activate, current, deactivate, journal_path, namespace, state_db
 from .cors import CorsMiddleware
@@ -142,7 +142,8 @@ def _before_request():
     if fault is None:
         return None
     if fault["delay_ms"]:
-        time.sleep(fault["delay_ms"] / 1000)
+        with turns.waiting():
+            time.sleep(fault["delay_ms"] / 1000)
     if not fault["status"]:
         return None
     state.environ["sandbox.fault"] = fault["id"]   # an answer the client asked for: no document describes it

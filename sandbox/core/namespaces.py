@@ -29,7 +29,7 @@ import re
 import time
 from pathlib import Path
 
-from . import snapshots
+from . import snapshots, turns
 
 DEFAULT = "default"
 HEADER = "X-Sandbox-Namespace"
@@ -268,7 +268,8 @@ def _lock_exclusive(fd: int, wait_s: float) -> bool:
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 return False
-            time.sleep(0.02)
+            with turns.waiting():
+                time.sleep(0.02)
 
 
 def _unlink_all(paths) -> None:
