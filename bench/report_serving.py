@@ -81,7 +81,8 @@ def serving_section(f: Figures) -> list[str]:
     """Every case under both models and both clients, each ratio to the same model's ceiling."""
     lines = ["", "## The serving model: threaded against sync workers", "",
              f"Every server of the run is started through `bench.serving` under each model ({WORKERS} workers): "
-             "**threaded** is what `serve` ships (`SandboxWorker`, gunicorn's gthread worker, keep-alive) and "
+             "**threaded** is what `serve` ships (`SandboxWorker`, gunicorn's gthread worker, keep-alive, a "
+             "worker's requests taking turns on its threads) and "
              "**sync** is gunicorn's sync worker (one request at a time per worker, the connection closed after "
              "every response). Each ratio is to the ceiling under the same model and client. \"busiest worker\" is "
              "the busiest worker's share of the case's requests (50% is an even spread over two workers), counted "

@@ -7,7 +7,8 @@ runs the sandbox's CLI (or ``bench.ceiling``, ``bench.bound``) unchanged except 
 things, the same for every server of the run:
 
 - ``--model threaded`` is what ``serve`` ships (``sandbox.server.SandboxWorker``: gunicorn's
-  gthread worker, ``THREADS`` threads, keep-alive); ``--model sync`` is gunicorn's sync
+  gthread worker, keep-alive, requests taking turns on up to ``THREADS`` threads, see
+  ``sandbox.core.turns``); ``--model sync`` is gunicorn's sync
   worker (one request at a time, the connection closed after every response);
 - every request adds one to a counter of its worker's, kept in a memory-mapped file
   ``DIR/<pid>`` (a few hundred nanoseconds; no system call), so the report can show how the
