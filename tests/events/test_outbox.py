@@ -238,3 +238,42 @@ def test_a_catch_up_that_finds_nothing_reads_no_written_keys(sq):
         answers = [f"k{n}" in written for n in range(events.WrittenKeys.ONE_AT_A_TIME + 5)] + ["other" in written]
         assert answers == [True] * (events.WrittenKeys.ONE_AT_A_TIME + 5) + [False]
         assert written.keys is not None and written.asked == events.WrittenKeys.ONE_AT_A_TIME
+
+
+def test_a_look_skips_members_whose_job_events_are_written_but_waits_for_a_challenges_expiry(atrium):
+    """After a burst of jobs a look need not work out their members' states again: a job leg
+    whose events are written makes its member no candidate, except a CHALLENGED leg, whose
+    expiry comes later."""
+    from datetime import timedelta
+
+    from sandbox.apis.atrium import store as atrium_store
+    from sandbox.apis.atrium.service import events as atrium_events
+    from sandbox.core import clock
+    from sandbox.core.timeutil import to_db
+
+    def candidates(db, now):
+        after = events.window_start(db, "atrium", now)
+        legs_after = after - timedelta(seconds=atrium_events.CHALLENGE_SECONDS)
+        return atrium_store.event_candidates(db, to_db(after), to_db(now), to_db(legs_after),
+                                             atrium_events._SECOND_IN_DAYS)
+
+    assert atrium.post(f"{MEMBER}/fetch_rewards", headers=BETA).status_code == 200
+    app = atrium.application
+    with borrowed(app.extensions["sandbox"].settings.db_path) as db:
+        ended = clock.now(db) + timedelta(seconds=3)
+        assert "MBR-mxbank-1" in candidates(db, ended)          # its events are not written yet
+        events.catch_up(db, "atrium", atrium_events.SOURCE, ended)
+        assert "MBR-mxbank-1" not in candidates(db, ended)      # written: nothing to work out
+    reply = atrium.put(MEMBER, headers=BETA, json={"member": {"credentials": [
+        {"guid": "CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1", "value": "test_atrium"},
+        {"guid": "CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d", "value": "challenge"}]}})
+    assert reply.status_code == 200, reply.get_data()
+    atrium.post("/_sandbox/clock/advance", json={"seconds": 3})
+    assert [w["payload"]["connection_status"] for w in webhooks(atrium, type="CONNECTION_STATUS")] == ["CHALLENGED"]
+    with borrowed(app.extensions["sandbox"].settings.db_path) as db:
+        assert "MBR-mxbank-1" in candidates(db, clock.now(db))  # the expiry is still to come
+    atrium.post("/_sandbox/clock/advance", json={"seconds": 600})
+    assert [w["payload"]["connection_status"] for w in webhooks(atrium, type="CONNECTION_STATUS")] == \
+        ["CHALLENGED", "EXPIRED"]
+    with borrowed(app.extensions["sandbox"].settings.db_path) as db:
+        assert "MBR-mxbank-1" not in candidates(db, clock.now(db))

@@ -330,13 +330,26 @@ _LAST_SUCCESS = """
 
 
 def event_candidates(db, after: str, until: str, legs_after: str, margin_days: float) -> list[str]:
+    """The members that may have a time event in the window: a background aggregation's day
+    boundary in it, or a job leg ended in it whose event is not written yet (in the core's
+    ``sandbox_events``, by the key ``service.events`` gives it). The events of one leg's end
+    are written together, so any one of them stands for all; a challenge's expiry comes later,
+    so a CHALLENGED leg waits for that one. perf: after a burst of thousands of jobs, a look
+    worked out every one of their members' states again for the next 11 minutes
+    (bench/README.md, "Taking turns")."""
     sql = _LAST_SUCCESS + """
         SELECT guid FROM days WHERE since IS NOT NULL
           AND julianday(:until) + :margin - since >= 1
           AND CAST(julianday(:until) + :margin - since AS INTEGER) > CAST(julianday(:after) - :margin - since AS INTEGER)
         UNION
-        SELECT member_guid FROM atrium_jobs
-        WHERE leg_ends_at <= :until AND leg_ends_at > :legs_after"""
+        SELECT member_guid FROM atrium_jobs j
+        WHERE leg_ends_at <= :until AND leg_ends_at > :legs_after
+          AND NOT EXISTS (
+            SELECT 1 FROM sandbox_events e WHERE e.api = 'atrium'
+              AND e.key >= 'job:' || j.id || ':' || j.leg_started_at
+                           || CASE WHEN j.outcome = 'CHALLENGED' THEN ':EXPIRED' ELSE ':' END
+              AND e.key < 'job:' || j.id || ':' || j.leg_started_at
+                          || CASE WHEN j.outcome = 'CHALLENGED' THEN ':EXPIRED:' ELSE ';' END)"""
     return [row[0] for row in db.execute(sql, {"after": after, "until": until, "legs_after": legs_after,
                                                "margin": margin_days})]
 
