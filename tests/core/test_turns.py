@@ -106,9 +106,12 @@ def test_a_call_that_raises_gives_its_exception_to_the_future_and_the_pool_goes_
     assert pool.submit(lambda: 7).result(WAIT) == 7
 
 
-def test_waiting_outside_a_pool_does_nothing():
+def test_waiting_outside_a_pool_runs_its_block_and_counts_for_no_pool(pool):
+    ran = []
     with waiting():
-        pass
+        ran.append("block")
+    assert ran == ["block"]
+    assert pool.submit(lambda: pool._running).result(WAIT) == 1     # only the call itself runs
 
 
 def test_a_shut_down_pool_refuses_calls():
