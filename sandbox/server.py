@@ -131,9 +131,9 @@ class HeaderDeadlineSocket:
     # runs its next request on another thread
 
     def recv(self, size, *flags):
-        # a header block is read only once it has all arrived (``headers_arrived``); a body
-        # read that would block waits without holding the worker's turn
-        if self.deadline is not None or _ready(self._sock, select.POLLIN):
+        # (a header block is usually all there, ``headers_arrived``; not when a client sent
+        # part of its next request with the last one, so headers are checked too)
+        if _ready(self._sock, select.POLLIN):
             return self._recv(size, *flags)
         with waiting():
             return self._recv(size, *flags)

@@ -120,6 +120,29 @@ def test_slow_request_bodies_do_not_stop_the_server_answering_others(tmp_path):
         server.stop()
 
 
+def test_a_next_request_begun_and_left_unfinished_does_not_stop_the_server(tmp_path):
+    """A client that sends part of its next request with the first and then stalls: the rest
+    of its headers are waited for on a thread of its own, not in its worker's turn."""
+    server = start_server(tmp_path)
+    port = int(server.url.rsplit(":", 1)[1])
+    stalled = []
+    try:
+        for _ in range(SLOW_BODIES):
+            sock = socket.create_connection(("127.0.0.1", port))
+            sock.sendall(b"GET /_sandbox/health HTTP/1.1\r\nHost: x\r\n\r\nGET /_sandbox/hea")
+            stalled.append(sock)
+        time.sleep(1.0)                             # each first request answered, the next begun
+        probes = [answered_within(f"{server.url}/saasquatch/api/v1/{TENANT}/reward/balance", 1.0,
+                                  params={"accountId": "613611"}, auth=SQ_KEY) for _ in range(10)]
+        assert all(probes), probes
+        print(f"[reliability] serving: 10 of 10 requests answered within 1 s while {SLOW_BODIES} clients left "
+              f"their next request's headers unfinished")
+    finally:
+        for sock in stalled:
+            sock.close()
+        server.stop()
+
+
 def test_a_delayed_fault_in_one_namespace_does_not_hold_the_others(tmp_path):
     server = start_server(tmp_path)
     try:
