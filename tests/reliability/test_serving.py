@@ -71,6 +71,12 @@ def answered_within(url: str, seconds: float, **kwargs) -> bool:
         return False
 
 
+def ten_probes(server) -> list[bool]:
+    """Ten reads, each on a new connection (so both workers get some): answered within 1 s?"""
+    return [answered_within(f"{server.url}/saasquatch/api/v1/{TENANT}/reward/balance", 1.0,
+                            params={"accountId": "613611"}, auth=SQ_KEY) for _ in range(10)]
+
+
 def test_slow_clients_do_not_stop_the_server_answering_others(tmp_path):
     server = start_server(tmp_path)
     port = int(server.url.rsplit(":", 1)[1])
@@ -79,8 +85,7 @@ def test_slow_clients_do_not_stop_the_server_answering_others(tmp_path):
         for client in slow:
             client.start()
         time.sleep(1.5)                             # every slow client is connected and sending
-        probes = [answered_within(f"{server.url}/saasquatch/api/v1/{TENANT}/reward/balance", 1.0,
-                                  params={"accountId": "613611"}, auth=SQ_KEY) for _ in range(10)]
+        probes = ten_probes(server)
         still_open = sum(c.closed_after is None and c.is_alive() for c in slow)
         assert still_open == SLOW                   # the condition the probes were made under
         assert all(probes), probes
@@ -107,8 +112,7 @@ def test_slow_request_bodies_do_not_stop_the_server_answering_others(tmp_path):
         for client in slow:
             client.start()
         time.sleep(1.5)                             # every body has begun and is still arriving
-        probes = [answered_within(f"{server.url}/saasquatch/api/v1/{TENANT}/reward/balance", 1.0,
-                                  params={"accountId": "613611"}, auth=SQ_KEY) for _ in range(10)]
+        probes = ten_probes(server)
         still_open = sum(c.closed_after is None and c.is_alive() for c in slow)
         assert still_open == SLOW_BODIES
         assert all(probes), probes
@@ -132,8 +136,7 @@ def test_a_next_request_begun_and_left_unfinished_does_not_stop_the_server(tmp_p
             sock.sendall(b"GET /_sandbox/health HTTP/1.1\r\nHost: x\r\n\r\nGET /_sandbox/hea")
             stalled.append(sock)
         time.sleep(1.0)                             # each first request answered, the next begun
-        probes = [answered_within(f"{server.url}/saasquatch/api/v1/{TENANT}/reward/balance", 1.0,
-                                  params={"accountId": "613611"}, auth=SQ_KEY) for _ in range(10)]
+        probes = ten_probes(server)
         assert all(probes), probes
         print(f"[reliability] serving: 10 of 10 requests answered within 1 s while {SLOW_BODIES} clients left "
               f"their next request's headers unfinished")
