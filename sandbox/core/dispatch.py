@@ -5,7 +5,9 @@ Every process of a server starts one (``start``); the first to take the database
 over if the leader's process ends. The leader, about every ``TICK`` seconds, for each
 namespace:
 - writes the time events the sandbox clock has passed (``events.materialise``), when the
-  clock has reached the next one it knows of or the database has changed since it looked;
+  clock has reached the next one it knows of or the database has changed since it looked
+  (an API whose inputs have not changed, and whose next event has not come, is not looked
+  at again: ``events.Quiet``);
 - claims the deliveries that are due (atomically, in the database: a delivery is never sent
   twice at once, whoever else dispatches) and POSTs each on a small pool of threads, so a
   slow receiver (5 s timeout) holds neither requests nor other deliveries.
@@ -53,6 +55,7 @@ class Dispatcher:
         self._next_due: dict[str, float | None] = {}     # namespace path -> sandbox instant (epoch s)
         self._seen: dict[str, tuple] = {}                # namespace path -> database files' signature
         self._next_look: dict[str, float] = {}           # namespace path -> when a change may be looked at
+        self._quiet: dict[str, dict] = {}                # namespace path -> API -> events.Quiet
 
     def start(self) -> "Dispatcher":
         self._thread = threading.Thread(target=self._run, name="sandbox-webhooks", daemon=True)
@@ -107,6 +110,7 @@ class Dispatcher:
             self._seen.pop(path, None)
             self._next_due.pop(path, None)
             self._next_look.pop(path, None)
+            self._quiet.pop(path, None)
 
     def _namespaces(self):
         default = self.runtime.settings.db_path
@@ -153,7 +157,8 @@ class Dispatcher:
             changed = signature != self._seen.get(path) and time.monotonic() >= self._next_look.get(path, 0.0)
             if changed or (due is not None and now.timestamp() >= due):
                 started = time.monotonic()
-                upcoming = events.materialise(db, self.runtime.apis, now, lazy=True)
+                upcoming = events.materialise(db, self.runtime.apis, now, lazy=True,
+                                              quiet=self._quiet.setdefault(path, {}))
                 self._next_due[path] = None if upcoming is None else upcoming.timestamp()
                 # the signature from before the look: a commit made while it ran is seen next tick
                 self._seen[path] = signature

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -75,6 +76,13 @@ CREATE TABLE IF NOT EXISTS sandbox_event_cursors (
     floor TEXT NOT NULL                 -- none before here (the world was loaded then)
 );
 """
+# One row per API that keeps it (``watch_inputs``): a new random ``token`` whenever a row its
+# time events are worked out from changes, so a dispatcher need not look again while it stays
+INPUTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sandbox_event_inputs (
+    api TEXT PRIMARY KEY,
+    token INTEGER NOT NULL
+)"""
 # a scenario load replaces these with the rest of the state
 STATE_TABLES = ("sandbox_webhook_attempts", "sandbox_webhooks", "sandbox_events",
                 "sandbox_webhook_subscriptions", "sandbox_event_cursors")
@@ -143,6 +151,32 @@ def emit(db, event: Event, urls: list[str] | None = None) -> bool:
     return True
 
 
+def watch_inputs(db, api: str, tables: tuple[str, ...]) -> None:
+    """Keep ``api``'s inputs token (an API's migration calls this): triggers give it a new
+    random value whenever a row of ``tables`` (what its ``EventSource.due`` decides from) is
+    written, or one of its events is removed. Random, not a count: a reset or a snapshot
+    restore copies a whole database without firing triggers, so a count could come back to a
+    value it had with other rows."""
+    db.execute(INPUTS_SCHEMA)
+    db.execute("INSERT OR IGNORE INTO sandbox_event_inputs (api, token) VALUES (?, random())", [api])
+    renew = f"UPDATE sandbox_event_inputs SET token = random() WHERE api = '{api}'"
+    for table in tables:
+        for change in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(f"CREATE TRIGGER IF NOT EXISTS sandbox_event_inputs_{table}_{change.lower()}"
+                       f" AFTER {change} ON {table} BEGIN {renew}; END")
+    db.execute(f"CREATE TRIGGER IF NOT EXISTS sandbox_event_inputs_{api}_event_removed"
+               f" AFTER DELETE ON sandbox_events WHEN OLD.api = '{api}' BEGIN {renew}; END")
+
+
+def inputs_token(db, api: str) -> int | None:
+    """``api``'s inputs token (``watch_inputs``); None if it keeps none."""
+    try:
+        row = db.execute("SELECT token FROM sandbox_event_inputs WHERE api = ?", [api]).fetchone()
+    except sqlite3.OperationalError:        # a database from before tokens (a restored snapshot)
+        return None
+    return None if row is None else row[0]
+
+
 def start_world(db, apis, now: datetime) -> None:
     """A world was loaded at ``now``: time events from here on (inside the load's transaction)."""
     db.conn.executemany(
@@ -180,15 +214,26 @@ def _window(db, api: str, now: datetime) -> tuple[datetime, datetime]:
     return max(floor, min(until, now) - MARGIN), floor
 
 
-def _nothing_new(db, api: str, source: EventSource, now: datetime) -> tuple[bool, datetime | None]:
+def _nothing_new(db, api: str, source: EventSource, now: datetime,
+                 quiet: dict[str, Quiet] | None = None) -> tuple[bool, datetime | None]:
     """Whether catching up would only move the cursor (read only; a dispatcher asks first, so
     it writes only when there is something to write)."""
-    row = db.execute("SELECT until FROM sandbox_event_cursors WHERE api = ?", [api]).fetchone()
+    row = db.execute("SELECT until, floor FROM sandbox_event_cursors WHERE api = ?", [api]).fetchone()
     if row is None or now < from_db(row[0]) or now - from_db(row[0]) > MARGIN / 2:
         return False, None
+    # read before the look: rows changed while it runs give another token next time
+    token = inputs_token(db, api) if quiet is not None else None
+    seen = (token, row[0], row[1])
+    known = quiet.get(api) if token is not None else None
+    if known is not None and known.still(seen, now):
+        return True, known.next_due
     lower, _ = _window(db, api, now)
     found, next_due = _unwritten(db, api, source, lower, now)
-    return (False, None) if found else (True, next_due)
+    if found:
+        return False, None
+    if token is not None:
+        quiet[api] = Quiet(seen, now, next_due)
+    return True, next_due
 
 
 def _unwritten(db, api: str, source: EventSource, after: datetime, until: datetime):
@@ -224,12 +269,31 @@ class WrittenKeys:
         return key in self.keys
 
 
-def materialise(db, apis, now: datetime, *, lazy: bool = False) -> datetime | None:
+@dataclass(frozen=True)
+class Quiet:
+    """An API found with nothing to write at ``now``, its next event not before ``next_due``,
+    from the inputs ``seen`` (its inputs token and event cursor)."""
+
+    seen: tuple
+    now: datetime
+    next_due: datetime | None
+
+    def still(self, seen: tuple, now: datetime) -> bool:
+        """Still quiet at ``now`` with these inputs: the same rows, and the clock has moved
+        on, not back, and not yet to the next event."""
+        return (seen == self.seen and self.now <= now
+                and (self.next_due is None or now < self.next_due))
+
+
+def materialise(db, apis, now: datetime, *, lazy: bool = False,
+                quiet: dict[str, Quiet] | None = None) -> datetime | None:
     """Every API's time events due by ``now``, in one transaction; the next instant.
-    ``lazy``: first look without writing, and write only if an event is new."""
+    ``lazy``: first look without writing, and write only if an event is new. ``quiet``: what
+    earlier lazy looks found (the caller keeps it per database, and it is updated here): an
+    API still quiet is not looked at again."""
     sources = [api for api in apis if getattr(api, "events", None) is not None]
     if lazy:
-        looks = [_nothing_new(db, api.name, api.events, now) for api in sources]
+        looks = [_nothing_new(db, api.name, api.events, now, quiet) for api in sources]
         if all(quiet for quiet, _ in looks):
             return min((u for _, u in looks if u is not None), default=None)
     upcoming = []

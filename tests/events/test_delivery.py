@@ -182,7 +182,7 @@ def test_a_slow_look_makes_the_dispatcher_wait_longer_before_the_next(make_app, 
     clock = [1000.0]
     looks = []
 
-    def slow_materialise(db, apis, now, lazy=False):
+    def slow_materialise(db, apis, now, lazy=False, quiet=None):
         looks.append(clock[0])
         clock[0] += 0.1                                 # this look "takes" 100 ms
         return None

@@ -277,3 +277,66 @@ def test_a_look_skips_members_whose_job_events_are_written_but_waits_for_a_chall
         ["CHALLENGED", "EXPIRED"]
     with borrowed(app.extensions["sandbox"].settings.db_path) as db:
         assert "MBR-mxbank-1" not in candidates(db, clock.now(db))
+
+
+def test_a_quiet_api_is_looked_at_again_only_when_its_inputs_change_or_its_next_event_comes(atrium):
+    """The dispatcher's looks: an API found with nothing to write is not asked again while
+    none of the rows its events come from changed and the clock has not reached its next
+    event or gone back (after a burst of Atrium jobs a look scans every member)."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from sandbox.apis.atrium.service import events as atrium_events
+    from sandbox.core import clock
+
+    asked = []
+
+    def due(db, after, until, written):
+        asked.append(until)
+        return atrium_events.due(db, after, until, written)
+
+    apis = [SimpleNamespace(name="atrium", events=events.EventSource(due=due, clients=atrium_events.SOURCE.clients))]
+    path = atrium.application.extensions["sandbox"].settings.db_path
+    quiet = {}
+    with borrowed(path) as db:
+        start = clock.now(db)
+        next_due = events.materialise(db, apis, start, lazy=True, quiet=quiet)
+        assert len(asked) == 1 and next_due is not None and next_due > start + timedelta(seconds=5)
+        assert events.materialise(db, apis, start + timedelta(seconds=1), lazy=True, quiet=quiet) == next_due
+        with write_transaction(db):                     # not one of Atrium's inputs
+            db.execute("INSERT OR REPLACE INTO sandbox_meta (key, value) VALUES ('unrelated', 'x')")
+        assert events.materialise(db, apis, start + timedelta(seconds=2), lazy=True, quiet=quiet) == next_due
+        assert len(asked) == 1
+        events.materialise(db, apis, start - timedelta(seconds=1), lazy=True, quiet=quiet)    # set back
+        assert len(asked) == 2
+    # a job: Atrium's rows change, and its end is the next event
+    assert atrium.post(f"{MEMBER}/fetch_rewards", headers=BETA).status_code == 200
+    with borrowed(path) as db:
+        job_end = events.materialise(db, apis, start + timedelta(seconds=2), lazy=True, quiet=quiet)
+        assert len(asked) == 3 and start + timedelta(seconds=2) < job_end <= start + timedelta(seconds=3)
+        events.materialise(db, apis, start + timedelta(seconds=3), lazy=True, quiet=quiet)
+        assert len(asked) >= 4
+        assert sorted(row[0] for row in db.execute("SELECT type FROM sandbox_events WHERE api = 'atrium'")) == \
+            ["AGGREGATION", "REWARD"]
+
+
+def test_an_apis_inputs_token_changes_with_its_rows_and_removed_events_only(atrium):
+    path = atrium.application.extensions["sandbox"].settings.db_path
+    with borrowed(path) as db:
+        def changed(*statements) -> bool:
+            before = events.inputs_token(db, "atrium")
+            with write_transaction(db):
+                for statement in statements:
+                    db.execute(statement)
+            return events.inputs_token(db, "atrium") != before
+
+        assert events.inputs_token(db, "atrium") is not None
+        assert changed("UPDATE atrium_members SET connection_status = 'DENIED' WHERE guid = 'MBR-mxbank-1'")
+        assert changed("UPDATE atrium_users SET metadata = 'x' WHERE guid = 'USR-user-1'")
+        assert changed("UPDATE atrium_institutions SET job_seconds = 5")
+        assert not changed("UPDATE atrium_rewards SET balance = balance")              # not an input
+        assert not changed("INSERT INTO sandbox_events (api, key, client, type, due_at, body)"
+                           " VALUES ('atrium', 'k', 'partner-dev', 't', '2026-01-15T09:00:00Z', '{}')")
+        assert not changed("DELETE FROM sandbox_events WHERE api = 'saasquatch'")
+        assert changed("DELETE FROM sandbox_events WHERE api = 'atrium'")
+        assert not changed("UPDATE saasquatch_rewards SET redeemed_credit = redeemed_credit")

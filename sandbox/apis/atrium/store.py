@@ -10,6 +10,7 @@ import json
 
 from sqlite_utils import Migrations
 
+from sandbox.core import events
 from sandbox.core.db import as_dict, as_dicts
 
 migrations = Migrations("atrium")
@@ -160,6 +161,12 @@ def _premium_results(db):
 def _jobs_by_leg_end(db):
     # the events time causes: which job legs end in a window
     db.execute("CREATE INDEX IF NOT EXISTS atrium_jobs_by_leg_end ON atrium_jobs (leg_ends_at)")
+
+
+@migrations(name="0005_event_inputs")
+def _event_inputs(db):
+    # perf: the dispatcher looks again only when these change (a look scans every member)
+    events.watch_inputs(db, "atrium", ("atrium_institutions", "atrium_users", "atrium_members", "atrium_jobs"))
 
 
 # -- inserts used by both the seeder and the services --------------------------------

@@ -15,7 +15,7 @@ import uuid
 
 from sqlite_utils import Migrations
 
-from sandbox.core import ids
+from sandbox.core import events, ids
 from sandbox.core.db import as_dict, as_dicts
 from sandbox.core.timeutil import to_db
 
@@ -118,6 +118,12 @@ def _redeemed_credit_column(db):
     # perf: bulkredeem 525 -> 1,729 req/s, p99 133 -> 15 ms (bench/README.md)
     for statement in _statements(_REDEEMED_DDL):
         db.execute(statement)
+
+
+@migrations(name="0003_event_inputs")
+def _event_inputs(db):
+    # the dispatcher looks again only when these change
+    events.watch_inputs(db, "saasquatch", ("saasquatch_tenants", "saasquatch_rewards"))
 
 
 _REDEEMED_DDL = """

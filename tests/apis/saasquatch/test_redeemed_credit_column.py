@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from sandbox.apis.saasquatch import store
 from sandbox.core.db import connect
+from sandbox.core.migrate import core_migrations
 
 from .conftest import account, credit, world
 
@@ -39,6 +40,7 @@ def test_the_column_follows_seeded_and_api_redemptions(squatch):
 
 def test_updates_and_deletes_of_redemptions_keep_the_column_equal_to_the_sum(tmp_path):
     db = connect(str(tmp_path / "s.sqlite"))
+    core_migrations.apply(db)      # an API's tables come after the core's
     store.migrations.apply(db)
     db.execute("INSERT INTO saasquatch_tenants (tenant_alias, api_key) VALUES ('t', 'k')")
     db.execute("INSERT INTO saasquatch_accounts (tenant_alias, id) VALUES ('t', 'a')")
@@ -60,6 +62,7 @@ def test_updates_and_deletes_of_redemptions_keep_the_column_equal_to_the_sum(tmp
 def test_a_database_from_before_the_column_is_filled_in_by_the_migration(tmp_path):
     path = str(tmp_path / "old.sqlite")
     db = connect(path)
+    core_migrations.apply(db)
     store._initial(db)            # the first migration alone, as an older sandbox left it
     db.execute("INSERT INTO saasquatch_tenants (tenant_alias, api_key) VALUES ('t', 'k')")
     db.execute("INSERT INTO saasquatch_accounts (tenant_alias, id) VALUES ('t', 'a')")
@@ -70,7 +73,7 @@ def test_a_database_from_before_the_column_is_filled_in_by_the_migration(tmp_pat
     db.conn.executemany("INSERT INTO saasquatch_redemptions (id, reward_pk, date_redeemed, quantity_redeemed)"
                         " VALUES (?, 1, 'x', ?)", [("d1", 60), ("d2", 15)])
     db.conn.commit()
-    store.migrations.apply(db)     # records 0001 as applied (its DDL is idempotent), runs 0002
+    store.migrations.apply(db)     # records 0001 as applied (its DDL is idempotent), runs the rest
     db.close()
     assert _sums(path) == [("r1", 75, 75)]
     conn = sqlite3.connect(path)
