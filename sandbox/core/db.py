@@ -49,6 +49,7 @@ def connect(path: str, busy_timeout_s: float = 10.0) -> SandboxDatabase:
     conn = open_connection(path, busy_timeout_s)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_BACKSTOP_PAGES}")
     return SandboxDatabase(conn, path)
 
 
@@ -65,6 +66,12 @@ def as_dicts(cursor: sqlite3.Cursor) -> list[dict]:
 
 
 WRITE_LOCK_SUFFIX = ".write-lock"
+# SQLite copies the write-ahead log back into the database (a checkpoint, with two fsyncs)
+# inside the COMMIT that takes it past this many pages. The webhook dispatcher checkpoints
+# every changed database in the background each tick (``dispatch``), so this is the backstop
+# for when none runs. perf: at SQLite's default of 1,000 pages every ~60th Eagle Eye exchange
+# paid for one, 5-50 ms with the writers' lock held (bench/README.md, "Checkpoints")
+CHECKPOINT_BACKSTOP_PAGES = 10_000
 
 
 class ConnectionPool:

@@ -8,6 +8,8 @@ namespace:
   clock has reached the next one it knows of or the database has changed since it looked
   (an API whose inputs have not changed, and whose next event has not come, is not looked
   at again: ``events.Quiet``);
+- checkpoints the database when it has changed and its write-ahead log has grown past
+  ``CHECKPOINT_FROM_BYTES`` (the log copied back into it), so no request's COMMIT does;
 - claims the deliveries that are due (atomically, in the database: a delivery is never sent
   twice at once, whoever else dispatches) and POSTs each on a small pool of threads, so a
   slow receiver (5 s timeout) holds neither requests nor other deliveries.
@@ -42,6 +44,9 @@ LOOK_EVERY = 0.5
 LOOK_SHARE = 10
 LOOK_AT_MOST = 2.0
 USER_AGENT = "rewards-sandbox-webhooks"
+# a changed database is checkpointed once its write-ahead log has grown to this (about SQLite's
+# own 1,000 pages): a namespace a test writes a little to is left alone
+CHECKPOINT_FROM_BYTES = 4 * 1024 * 1024
 
 
 class Dispatcher:
@@ -56,6 +61,7 @@ class Dispatcher:
         self._seen: dict[str, tuple] = {}                # namespace path -> database files' signature
         self._next_look: dict[str, float] = {}           # namespace path -> when a change may be looked at
         self._quiet: dict[str, dict] = {}                # namespace path -> API -> events.Quiet
+        self._checkpointed: dict[str, tuple] = {}        # namespace path -> signature at the last checkpoint
 
     def start(self) -> "Dispatcher":
         self._thread = threading.Thread(target=self._run, name="sandbox-webhooks", daemon=True)
@@ -111,6 +117,7 @@ class Dispatcher:
             self._next_due.pop(path, None)
             self._next_look.pop(path, None)
             self._quiet.pop(path, None)
+            self._checkpointed.pop(path, None)
 
     def _namespaces(self):
         default = self.runtime.settings.db_path
@@ -164,6 +171,11 @@ class Dispatcher:
                 self._seen[path] = signature
                 finished = time.monotonic()
                 self._next_look[path] = finished + min(LOOK_AT_MOST, max(LOOK_EVERY, LOOK_SHARE * (finished - started)))
+            if signature != self._checkpointed.get(path) and _log_bytes(signature) >= CHECKPOINT_FROM_BYTES:
+                # the log copied back off the requests' path (``db.CHECKPOINT_BACKSTOP_PAGES``);
+                # PASSIVE: it waits for no reader or writer
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                self._checkpointed[path] = signature
             wall = time.time()
             ids = events.due_deliveries(db, wall)
             taken = events.claim(db, ids, self.claimant, wall) if ids else []
@@ -210,6 +222,11 @@ def _signature(path: str) -> tuple:
         except FileNotFoundError:
             continue
     return ()
+
+
+def _log_bytes(signature: tuple) -> int:
+    """The size of the write-ahead log in a ``_signature`` (0 if there is none)."""
+    return signature[2] if signature and signature[0].endswith("-wal") else 0
 
 
 def start(app) -> Dispatcher:

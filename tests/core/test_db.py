@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from sandbox.core.db import connect, write_transaction
+from sandbox.core.db import CHECKPOINT_BACKSTOP_PAGES, connect, write_transaction
 from sandbox.core.migrate import prepare_database
 from tests.core import dummy_api
 
@@ -14,6 +14,8 @@ def test_databases_are_in_wal_mode_with_a_busy_timeout(tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 10000
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    # a request's COMMIT checkpoints only past the backstop: the dispatcher does it in the background
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == CHECKPOINT_BACKSTOP_PAGES > 1000
     db.close()
 
 

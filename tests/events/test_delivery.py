@@ -204,3 +204,38 @@ def test_a_slow_look_makes_the_dispatcher_wait_longer_before_the_next(make_app, 
         change()
         found._tick(namespaces.DEFAULT, path, first=False)
         assert len(looks) == looked, (advance, looks)
+
+
+def test_the_dispatcher_checkpoints_a_changed_database_off_the_requests_path(make_app):
+    """Writes stay in the write-ahead log (no request's COMMIT copies it back below the
+    backstop) until it has grown past CHECKPOINT_FROM_BYTES and the dispatcher's next tick
+    checkpoints the database."""
+    import sqlite3
+
+    from sandbox.core import namespaces
+    from sandbox.core.db import borrowed, write_transaction
+
+    app = make_app(ATRIUM_WORLD)
+    path = app.extensions["sandbox"].settings.db_path
+
+    def in_the_file(key: str) -> bool:          # the database file alone, without its log
+        conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+        try:
+            return conn.execute("SELECT 1 FROM sandbox_meta WHERE key = ?", [key]).fetchone() is not None
+        finally:
+            conn.close()
+
+    def write(n: int, size: int) -> None:
+        with borrowed(path) as db, write_transaction(db):
+            db.execute("INSERT INTO sandbox_meta (key, value) VALUES (?, ?)", [f"written-{n}", "x" * size])
+
+    found = dispatch.Dispatcher(app.extensions["sandbox"])
+    found._tick(namespaces.DEFAULT, path, first=True)
+    write(0, 10)
+    found._tick(namespaces.DEFAULT, path, first=False)
+    assert not in_the_file("written-0")             # a small log is left to grow
+    for n in range(1, 60):                          # past CHECKPOINT_FROM_BYTES
+        write(n, dispatch.CHECKPOINT_FROM_BYTES // 50)
+    assert not in_the_file("written-59")
+    found._tick(namespaces.DEFAULT, path, first=False)
+    assert in_the_file("written-0") and in_the_file("written-59")
