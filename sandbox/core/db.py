@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -261,6 +262,20 @@ class Savepoint:
     def undo(self) -> None:
         self.db.execute(f"ROLLBACK TO {self.name}")
         self.db.execute(f"RELEASE {self.name}")
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run each SQL statement of ``script`` in turn (in the caller's transaction, which
+    ``sqlite3``'s own ``executescript`` would commit). perf: sqlite-utils' ``executescript``
+    does the same inside a transaction but finds the statements' ends one character at a
+    time: 70 of the 100 ms a fresh database's migrations took (bench/README.md)."""
+    start = 0
+    for end in (found.end() for found in re.finditer(";", script)):
+        if sqlite3.complete_statement(script[start:end]):
+            db.execute(script[start:end].strip())
+            start = end
+    if script[start:].strip():
+        db.execute(script[start:].strip())
 
 
 def enable_wal(db: Database) -> None:

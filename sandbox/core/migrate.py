@@ -4,21 +4,20 @@ from __future__ import annotations
 from sqlite_utils import Migrations
 
 from . import clock, events, faults, ids
-from .db import connect, enable_wal
+from .db import connect, enable_wal, run_script
 
 core_migrations = Migrations("sandbox_core")
 
 
 @core_migrations(name="0001_initial")
 def _initial(db):
-    db.executescript(
-        "CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, value TEXT);"
-        + clock.SCHEMA + ids.SCHEMA + faults.SCHEMA)
+    run_script(db, "CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, value TEXT);"
+               + clock.SCHEMA + ids.SCHEMA + faults.SCHEMA)
 
 
 @core_migrations(name="0002_events")
 def _events(db):
-    db.executescript(events.SCHEMA)
+    run_script(db, events.SCHEMA)
 
 
 @core_migrations(name="0003_events_by_due")

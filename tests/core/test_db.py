@@ -72,3 +72,24 @@ def test_processes_never_both_spend_the_same_balance(tmp_path):
     print(f"4 processes x 60 attempts: {successes} spends of 3 from 300")
     assert successes == 100  # 300 / 3: exactly what the balance allows
     assert balance == 0 == ledger
+
+
+def test_a_script_runs_statement_by_statement_inside_the_callers_transaction(tmp_path):
+    """Migrations run their DDL through ``run_script``: semicolons inside a trigger's body or a
+    string do not end a statement, and nothing is committed (sqlite3's executescript would)."""
+    from sandbox.core.db import run_script
+
+    db = connect(str(tmp_path / "s.sqlite"))
+    db.execute("CREATE TABLE log (line TEXT)")
+    db.execute("BEGIN")
+    run_script(db, """CREATE TABLE t (a TEXT DEFAULT 'x;y'); CREATE INDEX t_a ON t (a);
+        CREATE TRIGGER t_logged AFTER INSERT ON t BEGIN
+            INSERT INTO log (line) VALUES ('one;');
+            INSERT INTO log (line) VALUES (NEW.a);
+        END;
+        INSERT INTO t (a) VALUES ('z')""")
+    assert db.conn.in_transaction
+    assert [r[0] for r in db.execute("SELECT line FROM log ORDER BY rowid")] == ["one;", "z"]
+    db.conn.rollback()
+    assert db.execute("SELECT name FROM sqlite_master WHERE name IN ('t', 't_a', 't_logged')").fetchall() == []
+    db.close()

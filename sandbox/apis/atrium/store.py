@@ -11,7 +11,7 @@ import json
 from sqlite_utils import Migrations
 
 from sandbox.core import events
-from sandbox.core.db import as_dict, as_dicts
+from sandbox.core.db import as_dict, as_dicts, run_script
 
 migrations = Migrations("atrium")
 
@@ -26,7 +26,7 @@ def _in(values) -> str:
 
 @migrations(name="0001_initial")
 def _initial(db):
-    db.executescript(f"""
+    run_script(db, f"""
         CREATE TABLE IF NOT EXISTS atrium_clients (
             client_id TEXT PRIMARY KEY,
             api_key TEXT NOT NULL,
@@ -121,7 +121,7 @@ def _initial(db):
 
 @migrations(name="0002_credit_card_products")
 def _credit_card_products(db):
-    db.executescript("""
+    run_script(db, """
         -- the beta credit card products (MX's atrium-java, branch beta), described by the scenario
         CREATE TABLE IF NOT EXISTS atrium_credit_card_products (
             guid TEXT PRIMARY KEY,
@@ -140,7 +140,7 @@ PREMIUM_KINDS = ("account_number", "account_owner", "statement")
 
 @migrations(name="0003_premium_results")
 def _premium_results(db):
-    db.executescript(f"""
+    run_script(db, f"""
         -- what the premium jobs gather, held at the institution like accounts: account
         -- numbers (verify), account owners (identify), statements (fetch_statements)
         CREATE TABLE IF NOT EXISTS atrium_premium_results (

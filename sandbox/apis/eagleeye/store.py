@@ -12,7 +12,7 @@ import re
 from sqlite_utils import Migrations
 
 from sandbox.core import ids
-from sandbox.core.db import as_dict, as_dicts
+from sandbox.core.db import as_dict, as_dicts, run_script
 
 migrations = Migrations("eagleeye")
 
@@ -28,7 +28,7 @@ JSON_COLUMNS = ("location", "meta", "balances_before", "balances_after", "transa
 
 @migrations(name="0001_initial")
 def _initial(db):
-    db.executescript("""
+    run_script(db, """
 CREATE TABLE IF NOT EXISTS eagleeye_clients (
     client_id TEXT PRIMARY KEY,
     secret TEXT NOT NULL,

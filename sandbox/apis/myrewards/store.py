@@ -14,14 +14,14 @@ import json
 from sqlite_utils import Migrations
 
 from sandbox.core.auth import secrets_equal
-from sandbox.core.db import as_dict, as_dicts
+from sandbox.core.db import as_dict, as_dicts, run_script
 
 migrations = Migrations("myrewards")
 
 
 @migrations(name="0001_initial")
 def _initial(db):
-    db.executescript("""
+    run_script(db, """
     CREATE TABLE IF NOT EXISTS myrewards_programmes (
         id INTEGER PRIMARY KEY,
         name TEXT NOT NULL,

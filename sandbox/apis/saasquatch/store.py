@@ -10,13 +10,12 @@ sandbox clock when it is read (`STATE_SQL`).
 """
 from __future__ import annotations
 
-import sqlite3
 import uuid
 
 from sqlite_utils import Migrations
 
 from sandbox.core import events, ids
-from sandbox.core.db import as_dict, as_dicts
+from sandbox.core.db import as_dict, as_dicts, run_script
 from sandbox.core.timeutil import to_db
 
 migrations = Migrations("saasquatch")
@@ -96,19 +95,7 @@ END;
 
 @migrations(name="0001_initial")
 def _initial(db):
-    # One statement at a time: executescript() would commit the migration's transaction.
-    for statement in _statements(_DDL):
-        db.execute(statement)
-
-
-def _statements(script: str) -> list[str]:
-    statements, pending = [], ""
-    for line in script.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            statements.append(pending.strip())
-            pending = ""
-    return statements
+    run_script(db, _DDL)
 
 
 @migrations(name="0002_redeemed_credit_column")
@@ -116,8 +103,7 @@ def _redeemed_credit_column(db):
     """The sum of a reward's redemptions as a column kept by triggers (it was a SUM over
     the redemptions on every read, so debits slowed down as redemptions piled up)."""
     # perf: bulkredeem 525 -> 1,729 req/s, p99 133 -> 15 ms (bench/README.md)
-    for statement in _statements(_REDEEMED_DDL):
-        db.execute(statement)
+    run_script(db, _REDEEMED_DDL)
 
 
 @migrations(name="0003_event_inputs")

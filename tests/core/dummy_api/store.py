@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from sqlite_utils import Migrations
 
-from sandbox.core.db import as_dict
+from sandbox.core.db import as_dict, run_script
 
 migrations = Migrations("dummy")
 
 
 @migrations(name="0001_initial")
 def _initial(db):
-    db.executescript("""
+    run_script(db, """
         CREATE TABLE dummy_wallets (id TEXT PRIMARY KEY, balance INTEGER NOT NULL CHECK (balance >= 0));
         CREATE TABLE dummy_ledger (id INTEGER PRIMARY KEY, wallet_id TEXT NOT NULL REFERENCES dummy_wallets(id),
                                    amount INTEGER NOT NULL, at TEXT NOT NULL);
