@@ -9,6 +9,7 @@ import time
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.routing import Rule
 
 from . import bodies, faults, journal, turns
 from .apis import ApiPackage
@@ -61,10 +62,29 @@ def tidy_slashes(path: str) -> str:
     return tidy[:-1] if len(tidy) > 1 and tidy.endswith("/") else tidy
 
 
+class LazyBuilderRule(Rule):
+    """A URL rule whose URL builders are compiled when first used. perf: werkzeug compiles
+    two per rule as the rule is added (Python source, through ``ast`` and ``compile``), about
+    70 ms of a cold start for the sandbox's ~170 rules, and URLs are built for few of them
+    (bench/README.md). Should werkzeug stop calling ``_compile_builder``, rules only stop
+    being lazy."""
+
+    def _compile_builder(self, append_unknown: bool = True):
+        compile_builder, compiled = super()._compile_builder, []
+
+        def build(rule, **values):
+            if not compiled:
+                compiled.append(compile_builder(append_unknown).__get__(rule, None))
+            return compiled[0](**values)
+        return build
+
+
 class SandboxFlask(Flask):
     """Flask, remembering which functions are plain ``def``: Flask asks (through
-    ``inspect``) for every view, before- and after-request function on every request."""
+    ``inspect``) for every view, before- and after-request function on every request.
+    Its URL rules compile their builders lazily (``LazyBuilderRule``)."""
 
+    url_rule_class = LazyBuilderRule
     # perf: worker CPU -9..-17 us a request with the journal's environ headers (bench/README.md)
     _sync: dict = {}
 

@@ -43,3 +43,19 @@ def test_tidy_slashes(path, tidy):
     from sandbox.core.app import tidy_slashes
 
     assert tidy_slashes(path) == tidy
+
+
+def test_url_rules_built_lazily_build_the_urls_werkzeugs_own_rules_build(make_app):
+    """The app's rules compile their URL builders on first use (``LazyBuilderRule``): the
+    URLs they build are the ones a rule compiled as it is added builds."""
+    from flask import url_for
+    from werkzeug.routing import Rule
+
+    app = make_app()
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "dashboard.state")
+    eager = Rule(rule.rule, endpoint="eager")
+    eager.bind(app.url_map)
+    with app.test_request_context():
+        for _ in range(2):                  # compiled the first time, reused the second
+            assert url_for("dashboard.state", api_name="atrium", page=2) == "/_sandbox/ui/state/atrium?page=2"
+            assert url_for("dashboard.state", api_name="a b/c") == eager.build({"api_name": "a b/c"})[1]
