@@ -294,7 +294,7 @@ def materialise(db, apis, now: datetime, *, lazy: bool = False,
     sources = [api for api in apis if getattr(api, "events", None) is not None]
     if lazy:
         looks = [_nothing_new(db, api.name, api.events, now, quiet) for api in sources]
-        if all(quiet for quiet, _ in looks):
+        if all(nothing for nothing, _ in looks):
             return min((u for _, u in looks if u is not None), default=None)
     upcoming = []
     with write_transaction(db):
