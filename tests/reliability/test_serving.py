@@ -71,15 +71,26 @@ def answered_within(url: str, seconds: float, **kwargs) -> bool:
         return False
 
 
+@pytest.fixture
+def server(tmp_path):
+    """A fresh ``rewards-sandbox serve`` on a free port, stopped after the test."""
+    started = start_server(tmp_path)
+    yield started
+    started.stop()
+
+
+def port_of(server) -> int:
+    return int(server.url.rsplit(":", 1)[1])
+
+
 def ten_probes(server) -> list[bool]:
     """Ten reads, each on a new connection (so both workers get some): answered within 1 s?"""
     return [answered_within(f"{server.url}/saasquatch/api/v1/{TENANT}/reward/balance", 1.0,
                             params={"accountId": "613611"}, auth=SQ_KEY) for _ in range(10)]
 
 
-def test_slow_clients_do_not_stop_the_server_answering_others(tmp_path):
-    server = start_server(tmp_path)
-    port = int(server.url.rsplit(":", 1)[1])
+def test_slow_clients_do_not_stop_the_server_answering_others(server):
+    port = port_of(server)
     slow = [SlowClient(port) for _ in range(SLOW)]
     try:
         for client in slow:
@@ -101,12 +112,10 @@ def test_slow_clients_do_not_stop_the_server_answering_others(tmp_path):
     finally:
         for client in slow:
             client.close()
-        server.stop()
 
 
-def test_slow_request_bodies_do_not_stop_the_server_answering_others(tmp_path):
-    server = start_server(tmp_path)
-    port = int(server.url.rsplit(":", 1)[1])
+def test_slow_request_bodies_do_not_stop_the_server_answering_others(server):
+    port = port_of(server)
     slow = [SlowClient(port, request=BODY_HEAD + b" " * 1000, at_once=len(BODY_HEAD) + 1) for _ in range(SLOW_BODIES)]
     try:
         for client in slow:
@@ -121,14 +130,12 @@ def test_slow_request_bodies_do_not_stop_the_server_answering_others(tmp_path):
     finally:
         for client in slow:
             client.close()
-        server.stop()
 
 
-def test_a_next_request_begun_and_left_unfinished_does_not_stop_the_server(tmp_path):
+def test_a_next_request_begun_and_left_unfinished_does_not_stop_the_server(server):
     """A client that sends part of its next request with the first and then stalls: the rest
     of its headers are waited for on a thread of its own, not in its worker's turn."""
-    server = start_server(tmp_path)
-    port = int(server.url.rsplit(":", 1)[1])
+    port = port_of(server)
     stalled = []
     try:
         for _ in range(SLOW_BODIES):
@@ -143,28 +150,23 @@ def test_a_next_request_begun_and_left_unfinished_does_not_stop_the_server(tmp_p
     finally:
         for sock in stalled:
             sock.close()
-        server.stop()
 
 
-def test_a_delayed_fault_in_one_namespace_does_not_hold_the_others(tmp_path):
-    server = start_server(tmp_path)
-    try:
-        r = requests.post(f"{server.url}/_ns/slow/_sandbox/faults",
-                          json={"api": "saasquatch", "delay_ms": 8000, "times": 2}, timeout=30)
-        assert r.status_code == 201, r.text
-        url = "{}{}/saasquatch/api/v1/" + TENANT + "/reward/balance"
-        with ThreadPoolExecutor(2) as pool:
-            started = time.monotonic()
-            delayed = [pool.submit(requests.get, url.format(server.url, "/_ns/slow"), params={"accountId": "613611"},
-                                   auth=SQ_KEY, timeout=30) for _ in range(2)]
-            time.sleep(0.5)
-            others = [answered_within(url.format(server.url, prefix), 1.0, params={"accountId": "613611"},
-                                      auth=SQ_KEY) for prefix in ("", "/_ns/other") * 5]
-            still_delayed = sum(not f.done() for f in delayed)
-            results = [f.result() for f in delayed]
-        assert still_delayed == 2 and all(others), (still_delayed, others)
-        assert all(r.status_code == 200 for r in results) and time.monotonic() - started >= 8
-        print(f"[reliability] serving: 10 of 10 requests in two other namespaces answered within 1 s while two "
-              f"requests were held by an 8 s delayed fault")
-    finally:
-        server.stop()
+def test_a_delayed_fault_in_one_namespace_does_not_hold_the_others(server):
+    r = requests.post(f"{server.url}/_ns/slow/_sandbox/faults",
+                      json={"api": "saasquatch", "delay_ms": 8000, "times": 2}, timeout=30)
+    assert r.status_code == 201, r.text
+    url = "{}{}/saasquatch/api/v1/" + TENANT + "/reward/balance"
+    with ThreadPoolExecutor(2) as pool:
+        started = time.monotonic()
+        delayed = [pool.submit(requests.get, url.format(server.url, "/_ns/slow"), params={"accountId": "613611"},
+                               auth=SQ_KEY, timeout=30) for _ in range(2)]
+        time.sleep(0.5)
+        others = [answered_within(url.format(server.url, prefix), 1.0, params={"accountId": "613611"},
+                                  auth=SQ_KEY) for prefix in ("", "/_ns/other") * 5]
+        still_delayed = sum(not f.done() for f in delayed)
+        results = [f.result() for f in delayed]
+    assert still_delayed == 2 and all(others), (still_delayed, others)
+    assert all(r.status_code == 200 for r in results) and time.monotonic() - started >= 8
+    print(f"[reliability] serving: 10 of 10 requests in two other namespaces answered within 1 s while two "
+          f"requests were held by an 8 s delayed fault")
