@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
+from . import jsontext
 from .db import as_dict, as_dicts, write_transaction
 from .timeutil import from_db, to_db, to_iso
 
@@ -118,7 +119,7 @@ class EventSource:
 
 
 def body_of(payload: dict) -> str:
-    return json.dumps(payload, separators=(",", ":"), sort_keys=False)
+    return jsontext.compact(payload)
 
 
 def new_key() -> str:

@@ -18,12 +18,9 @@ import json
 from flask import Response, request
 from marshmallow import Schema, ValidationError
 
-from . import context
+from . import context, jsontext
 from .errors import RequestError, one_line, validation_problems
 
-# perf: one encoder built at import; json.dumps with separators= builds a new one on every
-# call (bench/README.md, "Eagle Eye exchange: ... JSON columns through one compact encoder")
-_COMPACT = json.JSONEncoder(separators=(",", ":"))
 # statuses that never carry a body (RFC 9110): whatever an error renderer or a fault gives
 NO_BODY = (204, 304)
 
@@ -96,7 +93,7 @@ def load(schema: Schema, data, location: str = "body") -> dict:
 
 def encode(data) -> str:
     """Compact JSON (no spaces), ASCII-only, keys in the order given."""
-    return _COMPACT.encode(data)
+    return jsontext.compact(data)
 
 
 def answer(data, status: int = 200, *, content_type: str | None = None, headers: dict | None = None) -> Response:

@@ -11,7 +11,7 @@ import re
 
 from sqlite_utils import Migrations
 
-from sandbox.core import ids
+from sandbox.core import ids, jsontext
 from sandbox.core.db import as_dict, as_dicts, run_script
 
 migrations = Migrations("eagleeye")
@@ -223,13 +223,8 @@ def _record(row) -> dict | None:
     return None if row is None else _decoded([as_dict(row)])[0]
 
 
-# perf: one encoder built at import; json.dumps with separators= builds one per call, ~8 per
-# exchange (bench/README.md, "JSON columns through one compact encoder")
-_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
-
-
 def _encode(value):
-    return None if value is None else _COMPACT_JSON.encode(value)
+    return None if value is None else jsontext.compact(value)
 
 
 _INSERT_SQL: dict[tuple, str] = {}
