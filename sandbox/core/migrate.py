@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlite_utils import Migrations
 
 from . import clock, events, faults, ids
-from .db import connect, enable_wal, run_script
+from .db import connect, enable_wal, run_script, watch_memo_tables
 
 core_migrations = Migrations("sandbox_core")
 
@@ -24,6 +24,12 @@ def _events(db):
 def _events_by_due(db):
     """A time-event window's written keys are read by instant (``events._unwritten``)."""
     db.execute("CREATE INDEX IF NOT EXISTS sandbox_events_by_due ON sandbox_events (api, due_at)")
+
+
+@core_migrations(name="0004_memo_token")
+def _memo_token(db):
+    """What ``db.cached`` remembers (the clock, whether a fault is armed) holds until these change."""
+    watch_memo_tables(db, ("sandbox_clock", "sandbox_faults"))
 
 
 def migrate(db, apis) -> None:
