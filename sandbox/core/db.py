@@ -202,10 +202,16 @@ def watch_memo_tables(db: Database, tables: tuple[str, ...]) -> None:
     count could come back to a value it had with other rows."""
     db.execute(MEMO_SCHEMA)
     db.execute("INSERT OR IGNORE INTO sandbox_memo (id, token) VALUES (1, random())")
+    run_on_writes(db, "sandbox_memo", tables, "UPDATE sandbox_memo SET token = random() WHERE id = 1")
+
+
+def run_on_writes(db: Database, name: str, tables: tuple[str, ...], statement: str) -> None:
+    """Triggers ``<name>_<table>_<insert|update|delete>`` that run ``statement`` after every
+    insert, update or delete of a row of each of ``tables``."""
     for table in tables:
         for change in ("INSERT", "UPDATE", "DELETE"):
-            db.execute(f"CREATE TRIGGER IF NOT EXISTS sandbox_memo_{table}_{change.lower()} AFTER {change}"
-                       f" ON {table} BEGIN UPDATE sandbox_memo SET token = random() WHERE id = 1; END")
+            db.execute(f"CREATE TRIGGER IF NOT EXISTS {name}_{table}_{change.lower()}"
+                       f" AFTER {change} ON {table} BEGIN {statement}; END")
 
 
 def cached(db: SandboxDatabase, key, load):

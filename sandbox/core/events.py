@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from . import jsontext
-from .db import as_dict, as_dicts, write_transaction
+from .db import as_dict, as_dicts, run_on_writes, write_transaction
 from .timeutil import from_db, to_db, to_iso
 
 SCHEMA = """
@@ -161,10 +161,7 @@ def watch_inputs(db, api: str, tables: tuple[str, ...]) -> None:
     db.execute(INPUTS_SCHEMA)
     db.execute("INSERT OR IGNORE INTO sandbox_event_inputs (api, token) VALUES (?, random())", [api])
     renew = f"UPDATE sandbox_event_inputs SET token = random() WHERE api = '{api}'"
-    for table in tables:
-        for change in ("INSERT", "UPDATE", "DELETE"):
-            db.execute(f"CREATE TRIGGER IF NOT EXISTS sandbox_event_inputs_{table}_{change.lower()}"
-                       f" AFTER {change} ON {table} BEGIN {renew}; END")
+    run_on_writes(db, "sandbox_event_inputs", tables, renew)
     db.execute(f"CREATE TRIGGER IF NOT EXISTS sandbox_event_inputs_{api}_event_removed"
                f" AFTER DELETE ON sandbox_events WHEN OLD.api = '{api}' BEGIN {renew}; END")
 
